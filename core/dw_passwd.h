@@ -1,0 +1,91 @@
+/*
+ * dw_passwd.h: password storage ({ARGON2} argon2id) and the pre-hashed
+ * check.  Hashing uses libsodium's crypto_pwhash (argon2id, p = 1: libsodium
+ * has no lanes parameter); the string is the standard PHC encoding that
+ * Debian's slapd argon2 module verifies at bind.
+ */
+#ifndef DW_PASSWD_H
+#define DW_PASSWD_H
+
+#include <stddef.h>
+#include "dw_err.h"
+
+#define DW_PASSWD_MAX		1024	/* bytes of a cleartext password */
+#define DW_PASSWD_HASH_MAX	256	/* bytes of "{ARGON2}$argon2id$..." + NUL */
+#define DW_ARGON2_SCHEME	"{ARGON2}"
+
+/* OWASP's minimum for argon2id; configuration may not go below it. */
+#define DW_ARGON2_MIN_T		2
+#define DW_ARGON2_MIN_M_KIB	19456
+#define DW_ARGON2_MAX_T		64
+#define DW_ARGON2_MAX_M_KIB	(4u * 1024u * 1024u)	/* 4 GiB */
+
+struct dw_argon2_params {
+	unsigned t_cost;	/* iterations */
+	unsigned m_cost_kib;	/* memory, KiB */
+};
+
+/* Defaults: t=2, m=19456 KiB (19 MiB). */
+void dw_argon2_params_default(struct dw_argon2_params *p);
+
+/* 0, or DW_ERR_RANGE when below the minimum or above the maximum. */
+int dw_argon2_params_check(const struct dw_argon2_params *p);
+
+enum dw_pw_form {
+	DW_PW_CLEARTEXT = 1,
+	DW_PW_PREHASHED,
+};
+
+/*
+ * Is this userPassword value a "{SCHEME}..." string?  A value that starts
+ * with '{', then 1..32 characters of [A-Za-z0-9._-], then '}' is taken as
+ * pre-hashed (this includes a cleartext password that merely looks like
+ * one; such a password is refused, and the error says so).
+ */
+enum dw_pw_form dw_passwd_form(const char *v, size_t len);
+
+/*
+ * Hash pw (pwlen bytes, 1..DW_PASSWD_MAX, may contain any byte but NUL)
+ * into out as a NUL-terminated "{ARGON2}$argon2id$v=19$m=..,t=..,p=1$..$.."
+ * string.  out must hold DW_PASSWD_HASH_MAX bytes.
+ * Errors: DW_ERR_INVAL (empty, NUL byte), DW_ERR_TOOLONG, DW_ERR_RANGE
+ * (params), DW_ERR_CRYPTO.
+ */
+int dw_passwd_hash(const char *pw, size_t pwlen,
+    const struct dw_argon2_params *p, char *out, size_t outsz);
+
+/*
+ * Verify pw against a stored "{ARGON2}$argon2id$..." value.  0 on match,
+ * DW_ERR_DENIED on mismatch, DW_ERR_INVAL if the stored value is not an
+ * argon2id string (fail closed).  The scheme name matches in any case;
+ * the rest must be the PHC form with v=19, m <= DW_ARGON2_MAX_M_KIB and
+ * t <= DW_ARGON2_MAX_T (so that a stored value cannot demand absurd
+ * work).  An empty pw, one over DW_PASSWD_MAX or one with a NUL byte never
+ * matches (DW_ERR_DENIED).  DW_ERR_CRYPTO if libsodium cannot start.
+ */
+int dw_passwd_verify(const char *stored, size_t storedlen,
+    const char *pw, size_t pwlen);
+
+/*
+ * Password quality (length in UTF-8 characters, character classes:
+ * lower, upper, digit, other).  0 if it passes; DW_ERR_INVAL for invalid
+ * UTF-8 or a NUL byte; DW_ERR_DENIED otherwise, with *why set to a static
+ * text naming the failed rule (never the password).  Overlong forms,
+ * surrogates and code points above U+10FFFF are invalid UTF-8.  An empty
+ * password and one over DW_PASSWD_MAX bytes are denied whatever the
+ * limits.  min_classes above 4: DW_ERR_RANGE.  why may be NULL and is
+ * written only on DW_ERR_DENIED.
+ */
+int dw_passwd_quality(const char *pw, size_t pwlen, unsigned min_len,
+    unsigned min_classes, const char **why);
+
+/*
+ * Generate a random password of len characters (len >= 16, < outsz) from
+ * all four classes, NUL-terminated, for service accounts.  The "other"
+ * characters are !%*+,-.=?@^_~ (nothing that needs quoting in a shell,
+ * LDIF or a config file).  DW_ERR_RANGE if len < 16 or > DW_PASSWD_MAX,
+ * DW_ERR_TOOLONG if outsz <= len.  The caller wipes out.
+ */
+int dw_passwd_generate(char *out, size_t outsz, size_t len);
+
+#endif
