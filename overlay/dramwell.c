@@ -1,0 +1,414 @@
+/*
+ * dramwell.c: the dramwell slapd overlay: registration, the slapd.conf /
+ * cn=config table, per-database state.
+ *
+ * Settings (slapd.conf keyword / cn=config attribute):
+ *   dramwell-admin-base DN      olcDramwellAdminBase
+ *   dramwell-role-base DN       olcDramwellRoleBase
+ *   dramwell-policy-dn DN       olcDramwellPolicyDN
+ *   dramwell-session-base DN    olcDramwellSessionBase
+ *   dramwell-audit-base DN      olcDramwellAuditBase
+ *   dramwell-argon2-memory KiB  olcDramwellArgon2Memory
+ *   dramwell-argon2-iterations  olcDramwellArgon2Iterations
+ * Every DN is required; the argon2 parameters default to OWASP's minimum
+ * and may not go below it.
+ */
+#include "dramwell.h"
+
+struct dramwell_schema dramwell_schema;
+
+static slap_overinst dramwell;
+
+enum {
+	DW_CF_ADMIN_BASE = 1,
+	DW_CF_ROLE_BASE,
+	DW_CF_POLICY_DN,
+	DW_CF_SESSION_BASE,
+	DW_CF_AUDIT_BASE,
+	DW_CF_ARGON2_MEMORY,
+	DW_CF_ARGON2_ITERATIONS,
+};
+
+static ConfigDriver dramwell_cf_gen;
+
+/* clang-format off */
+#define DW_OID		"2.25.145692219182018795104315938007758473821"
+#define DW_CF_AT(n)	"( " DW_OID ".4." #n " "
+#define DW_CF_DN_SYNTAX \
+	"EQUALITY distinguishedNameMatch SYNTAX OMsDN SINGLE-VALUE )"
+#define DW_CF_INT_SYNTAX \
+	"EQUALITY integerMatch SYNTAX OMsInteger SINGLE-VALUE )"
+
+static ConfigTable dramwell_cfg[] = {
+	{ "dramwell-admin-base", "dn", 2, 2, 0,
+	  ARG_DN|ARG_QUOTE|ARG_MAGIC|DW_CF_ADMIN_BASE, dramwell_cf_gen,
+	  DW_CF_AT(1) "NAME 'olcDramwellAdminBase' "
+	  "DESC 'Base of the admin user entries' " DW_CF_DN_SYNTAX,
+	  NULL, { .v_int = 0 } },
+	{ "dramwell-role-base", "dn", 2, 2, 0,
+	  ARG_DN|ARG_QUOTE|ARG_MAGIC|DW_CF_ROLE_BASE, dramwell_cf_gen,
+	  DW_CF_AT(2) "NAME 'olcDramwellRoleBase' "
+	  "DESC 'Base of the role entries' " DW_CF_DN_SYNTAX,
+	  NULL, { .v_int = 0 } },
+	{ "dramwell-policy-dn", "dn", 2, 2, 0,
+	  ARG_DN|ARG_QUOTE|ARG_MAGIC|DW_CF_POLICY_DN, dramwell_cf_gen,
+	  DW_CF_AT(3) "NAME 'olcDramwellPolicyDN' "
+	  "DESC 'The security policy entry' " DW_CF_DN_SYNTAX,
+	  NULL, { .v_int = 0 } },
+	{ "dramwell-session-base", "dn", 2, 2, 0,
+	  ARG_DN|ARG_QUOTE|ARG_MAGIC|DW_CF_SESSION_BASE, dramwell_cf_gen,
+	  DW_CF_AT(4) "NAME 'olcDramwellSessionBase' "
+	  "DESC 'Base of the portal session entries' " DW_CF_DN_SYNTAX,
+	  NULL, { .v_int = 0 } },
+	{ "dramwell-audit-base", "dn", 2, 2, 0,
+	  ARG_DN|ARG_QUOTE|ARG_MAGIC|DW_CF_AUDIT_BASE, dramwell_cf_gen,
+	  DW_CF_AT(5) "NAME 'olcDramwellAuditBase' "
+	  "DESC 'Base of the append-only audit subtree' " DW_CF_DN_SYNTAX,
+	  NULL, { .v_int = 0 } },
+	{ "dramwell-argon2-memory", "kib", 2, 2, 0,
+	  ARG_UINT|ARG_MAGIC|DW_CF_ARGON2_MEMORY, dramwell_cf_gen,
+	  DW_CF_AT(6) "NAME 'olcDramwellArgon2Memory' "
+	  "DESC 'argon2id memory cost in KiB for stored passwords' "
+	  DW_CF_INT_SYNTAX,
+	  NULL, { .v_int = 0 } },
+	{ "dramwell-argon2-iterations", "count", 2, 2, 0,
+	  ARG_UINT|ARG_MAGIC|DW_CF_ARGON2_ITERATIONS, dramwell_cf_gen,
+	  DW_CF_AT(7) "NAME 'olcDramwellArgon2Iterations' "
+	  "DESC 'argon2id iterations for stored passwords' "
+	  DW_CF_INT_SYNTAX,
+	  NULL, { .v_int = 0 } },
+	{ NULL, NULL, 0, 0, 0, ARG_IGNORED, NULL, NULL, NULL, { .v_int = 0 } }
+};
+
+static ConfigOCs dramwell_ocs[] = {
+	{ .co_def = "( " DW_OID ".5.1 "
+	  "NAME 'olcDramwellConfig' "
+	  "DESC 'DramWell overlay configuration' "
+	  "SUP olcOverlayConfig "
+	  "MAY ( olcDramwellAdminBase $ olcDramwellRoleBase $ "
+	  "olcDramwellPolicyDN $ olcDramwellSessionBase $ "
+	  "olcDramwellAuditBase $ olcDramwellArgon2Memory $ "
+	  "olcDramwellArgon2Iterations ) )",
+	  .co_type = Cft_Overlay, .co_table = dramwell_cfg },
+	{ .co_def = NULL }
+};
+/* clang-format on */
+
+/* The (dn, ndn) pair a DN setting lives in. */
+static struct berval *
+dramwell_cf_dn(struct dramwell_info *di, int type, struct berval **ndn)
+{
+	switch (type) {
+	case DW_CF_ADMIN_BASE:
+		*ndn = &di->di_admin_nbase;
+		return &di->di_admin_base;
+	case DW_CF_ROLE_BASE:
+		*ndn = &di->di_role_nbase;
+		return &di->di_role_base;
+	case DW_CF_POLICY_DN:
+		*ndn = &di->di_policy_ndn;
+		return &di->di_policy_dn;
+	case DW_CF_SESSION_BASE:
+		*ndn = &di->di_session_nbase;
+		return &di->di_session_base;
+	case DW_CF_AUDIT_BASE:
+		*ndn = &di->di_audit_nbase;
+		return &di->di_audit_base;
+	}
+	*ndn = NULL;
+	return NULL;
+}
+
+static void
+dramwell_bv_free(struct berval *bv)
+{
+	ch_free(bv->bv_val);
+	BER_BVZERO(bv);
+}
+
+static int
+dramwell_cf_gen(ConfigArgs *c)
+{
+	slap_overinst *on = (slap_overinst *)c->bi;
+	struct dramwell_info *di = on->on_bi.bi_private;
+	struct berval *dn, *ndn = NULL;
+	struct dw_argon2_params p;
+	int rc = ARG_BAD_CONF;
+
+	dn = dramwell_cf_dn(di, c->type, &ndn);
+
+	switch (c->op) {
+	case SLAP_CONFIG_EMIT:
+		if (dn != NULL) {
+			if (BER_BVISNULL(dn))
+				return 1; /* not set: nothing to emit */
+			value_add_one(&c->rvalue_vals, dn);
+			value_add_one(&c->rvalue_nvals, ndn);
+			return 0;
+		}
+		if (c->type == DW_CF_ARGON2_MEMORY)
+			c->value_uint = di->di_argon2.m_cost_kib;
+		else if (c->type == DW_CF_ARGON2_ITERATIONS)
+			c->value_uint = di->di_argon2.t_cost;
+		else
+			return 1;
+		return 0;
+
+	case LDAP_MOD_DELETE:
+		if (dn != NULL) {
+			dramwell_bv_free(dn);
+			dramwell_bv_free(ndn);
+			return 0;
+		}
+		dw_argon2_params_default(&p);
+		if (c->type == DW_CF_ARGON2_MEMORY)
+			di->di_argon2.m_cost_kib = p.m_cost_kib;
+		else if (c->type == DW_CF_ARGON2_ITERATIONS)
+			di->di_argon2.t_cost = p.t_cost;
+		else
+			return 1;
+		return 0;
+	}
+
+	/* SLAP_CONFIG_ADD or a slapd.conf line. */
+	if (dn != NULL) {
+		dramwell_bv_free(dn);
+		dramwell_bv_free(ndn);
+		*dn = c->value_dn;
+		*ndn = c->value_ndn;
+		BER_BVZERO(&c->value_dn);
+		BER_BVZERO(&c->value_ndn);
+		return 0;
+	}
+	p = di->di_argon2;
+	if (c->type == DW_CF_ARGON2_MEMORY)
+		p.m_cost_kib = c->value_uint;
+	else if (c->type == DW_CF_ARGON2_ITERATIONS)
+		p.t_cost = c->value_uint;
+	else
+		goto out;
+	if (dw_argon2_params_check(&p) != 0) {
+		if (c->type == DW_CF_ARGON2_MEMORY)
+			snprintf(c->cr_msg, sizeof(c->cr_msg),
+			    "<%s> must be %u..%u KiB", c->argv[0],
+			    (unsigned)DW_ARGON2_MIN_M_KIB,
+			    (unsigned)DW_ARGON2_MAX_M_KIB);
+		else
+			snprintf(c->cr_msg, sizeof(c->cr_msg),
+			    "<%s> must be %u..%u", c->argv[0],
+			    (unsigned)DW_ARGON2_MIN_T,
+			    (unsigned)DW_ARGON2_MAX_T);
+		Debug(LDAP_DEBUG_ANY, "%s: %s\n", c->log, c->cr_msg);
+		goto out;
+	}
+	di->di_argon2 = p;
+	rc = 0;
+out:
+	return rc;
+}
+
+/*
+ * Is ndn at or below nbase?  An unset base contains nothing (so a missing
+ * setting can never widen what a rule applies to).
+ */
+int
+dramwell_dn_within(struct berval *ndn, struct berval *nbase)
+{
+	if (BER_BVISNULL(nbase) || BER_BVISEMPTY(nbase))
+		return 0;
+	return dnIsSuffix(ndn, nbase);
+}
+
+int
+dramwell_run_below(
+    Operation *op, SlapReply *rs, slap_operation_t which, slap_callback *cb)
+{
+	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+	slap_callback **scp;
+	int rc;
+
+	cb->sc_next = op->o_callback;
+	op->o_callback = cb;
+	rc = overlay_op_walk(op, rs, which, on->on_info, on->on_next);
+	op->o_bd->bd_info = (BackendInfo *)on;
+	for (scp = &op->o_callback; *scp != NULL; scp = &(*scp)->sc_next) {
+		if (*scp == cb) {
+			*scp = cb->sc_next;
+			break;
+		}
+	}
+	return rc;
+}
+
+static int
+dramwell_ad(const char *name, AttributeDescription **ad, const char **text)
+{
+	if (*ad != NULL)
+		return 0;
+	if (slap_str2ad(name, ad, text) != LDAP_SUCCESS) {
+		*ad = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Resolve the schema the overlay needs (dramwell.schema must be loaded). */
+int
+dramwell_schema_resolve(const char **text)
+{
+	struct dramwell_schema *s = &dramwell_schema;
+
+	if (dramwell_ad("ou", &s->ad_ou, text) ||
+	    dramwell_ad("dwAccountStatus", &s->ad_dwAccountStatus, text) ||
+	    dramwell_ad(
+		"dwPasswordChangedTime", &s->ad_dwPasswordChangedTime, text) ||
+	    dramwell_ad("dwAuditId", &s->ad_dwAuditId, text) ||
+	    dramwell_ad("dwAuditTime", &s->ad_dwAuditTime, text) ||
+	    dramwell_ad("dwAuditCategory", &s->ad_dwAuditCategory, text) ||
+	    dramwell_ad("dwAuditAction", &s->ad_dwAuditAction, text) ||
+	    dramwell_ad("dwAuditActor", &s->ad_dwAuditActor, text) ||
+	    dramwell_ad("dwAuditTarget", &s->ad_dwAuditTarget, text) ||
+	    dramwell_ad("dwAuditResult", &s->ad_dwAuditResult, text) ||
+	    dramwell_ad("dwAuditClient", &s->ad_dwAuditClient, text) ||
+	    dramwell_ad("dwAuditDetail", &s->ad_dwAuditDetail, text))
+		return -1;
+	if (s->oc_dwAdminUser == NULL)
+		s->oc_dwAdminUser = oc_find("dwAdminUser");
+	if (s->oc_dwAuditEvent == NULL)
+		s->oc_dwAuditEvent = oc_find("dwAuditEvent");
+	if (s->oc_dwAdminUser == NULL || s->oc_dwAuditEvent == NULL) {
+		*text = "object class dwAdminUser or dwAuditEvent not defined";
+		return -1;
+	}
+	return 0;
+}
+
+static int
+dramwell_db_init(BackendDB *be, ConfigReply *cr)
+{
+	slap_overinst *on = (slap_overinst *)be->bd_info;
+	struct dramwell_info *di;
+
+	if (SLAP_ISGLOBALOVERLAY(be)) {
+		snprintf(cr->msg, sizeof(cr->msg),
+		    "dramwell must be configured on a database");
+		Debug(LDAP_DEBUG_ANY, "dramwell_db_init: %s\n", cr->msg);
+		return 1;
+	}
+	di = ch_calloc(1, sizeof(*di));
+	dw_argon2_params_default(&di->di_argon2);
+	di->di_server_id = 0;
+	on->on_bi.bi_private = di;
+	return 0;
+}
+
+static int
+dramwell_db_open(BackendDB *be, ConfigReply *cr)
+{
+	slap_overinst *on = (slap_overinst *)be->bd_info;
+	struct dramwell_info *di = on->on_bi.bi_private;
+	const char *text = NULL;
+	const char *missing = NULL;
+	BackendDB *abe;
+
+	if (BER_BVISNULL(&di->di_admin_nbase))
+		missing = "dramwell-admin-base";
+	else if (BER_BVISNULL(&di->di_role_nbase))
+		missing = "dramwell-role-base";
+	else if (BER_BVISNULL(&di->di_policy_ndn))
+		missing = "dramwell-policy-dn";
+	else if (BER_BVISNULL(&di->di_session_nbase))
+		missing = "dramwell-session-base";
+	else if (BER_BVISNULL(&di->di_audit_nbase))
+		missing = "dramwell-audit-base";
+	if (missing != NULL) {
+		snprintf(cr->msg, sizeof(cr->msg), "dramwell: %s is not set",
+		    missing);
+		Debug(LDAP_DEBUG_ANY, "dramwell_db_open: %s\n", cr->msg);
+		return 1;
+	}
+	/*
+	 * The audit subtree must be its own database (its suffix), unless it
+	 * is this one: an audit entry written into the database of a client
+	 * write whose failure is being reported would wait for that write's
+	 * own transaction.  No database holding it yet is allowed: audit
+	 * writes then fail, and the overlay fails closed.
+	 */
+	abe = select_backend(&di->di_audit_nbase, 0);
+	if (abe != NULL && abe == be->bd_self &&
+	    !dn_match(&be->be_nsuffix[0], &di->di_audit_nbase)) {
+		snprintf(cr->msg, sizeof(cr->msg),
+		    "dramwell: the audit base "
+		    "\"%s\" must be the suffix of its own database "
+		    "(glued as a subordinate)",
+		    di->di_audit_base.bv_val);
+		Debug(LDAP_DEBUG_ANY, "dramwell_db_open: %s\n", cr->msg);
+		return 1;
+	}
+	if (dw_argon2_params_check(&di->di_argon2) != 0) {
+		snprintf(cr->msg, sizeof(cr->msg),
+		    "dramwell: argon2 parameters out of range");
+		Debug(LDAP_DEBUG_ANY, "dramwell_db_open: %s\n", cr->msg);
+		return 1;
+	}
+	if (dramwell_schema_resolve(&text) != 0) {
+		snprintf(cr->msg, sizeof(cr->msg),
+		    "dramwell: schema not loaded (include dramwell.schema): %s",
+		    text ? text : "");
+		Debug(LDAP_DEBUG_ANY, "dramwell_db_open: %s\n", cr->msg);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+dramwell_db_destroy(BackendDB *be, ConfigReply *cr)
+{
+	slap_overinst *on = (slap_overinst *)be->bd_info;
+	struct dramwell_info *di = on->on_bi.bi_private;
+
+	if (di == NULL)
+		return 0;
+	dramwell_bv_free(&di->di_admin_base);
+	dramwell_bv_free(&di->di_admin_nbase);
+	dramwell_bv_free(&di->di_role_base);
+	dramwell_bv_free(&di->di_role_nbase);
+	dramwell_bv_free(&di->di_policy_dn);
+	dramwell_bv_free(&di->di_policy_ndn);
+	dramwell_bv_free(&di->di_session_base);
+	dramwell_bv_free(&di->di_session_nbase);
+	dramwell_bv_free(&di->di_audit_base);
+	dramwell_bv_free(&di->di_audit_nbase);
+	ch_free(di);
+	on->on_bi.bi_private = NULL;
+	return 0;
+}
+
+static int
+dramwell_initialize(void)
+{
+	int rc;
+
+	dramwell.on_bi.bi_type = "dramwell";
+	dramwell.on_bi.bi_flags = SLAPO_BFLAG_SINGLE;
+	dramwell.on_bi.bi_db_init = dramwell_db_init;
+	dramwell.on_bi.bi_db_open = dramwell_db_open;
+	dramwell.on_bi.bi_db_destroy = dramwell_db_destroy;
+	dramwell.on_bi.bi_op_bind = dramwell_op_bind;
+	dramwell.on_bi.bi_op_add = dramwell_op_add;
+	dramwell.on_bi.bi_op_modify = dramwell_op_modify;
+	dramwell.on_bi.bi_op_delete = dramwell_op_delete;
+	dramwell.on_bi.bi_op_modrdn = dramwell_op_modrdn;
+	dramwell.on_bi.bi_cf_ocs = dramwell_ocs;
+
+	rc = config_register_schema(dramwell_cfg, dramwell_ocs);
+	if (rc != 0)
+		return rc;
+	return overlay_register(&dramwell);
+}
+
+__attribute__((visibility("default"))) int
+init_module(int argc, char *argv[])
+{
+	return dramwell_initialize();
+}

@@ -1,0 +1,705 @@
+/*
+ * dramwell_write.c: add, modify, delete, modrdn and the RFC 3062
+ * password-modify exop (which slapd turns into a modify).
+ *
+ * - Passwords, anywhere in the database: a cleartext userPassword (add;
+ *   modify add/replace; the exop's new password) is stored as an
+ *   {ARGON2} argon2id hash with the configured parameters; a pre-hashed
+ *   value ("{SCHEME}...") is refused with constraintViolation; deleting
+ *   individual userPassword values is refused (the stored values are
+ *   hashes, so the client cannot name them); dwPasswordChangedTime is
+ *   stamped by the server whenever a password is set on a dwAdminUser
+ *   entry and refused from clients.
+ * - The audit subtree is append-only: modify, rename and delete of
+ *   anything at or below the audit base are refused for every client,
+ *   the rootdn included, and so are client adds.
+ * - Every write at or below the admin base, the role base, the policy
+ *   entry or the audit base is audited, refusals included, before the
+ *   result is sent.
+ *
+ * The overlay's own internal writes and replication (syncrepl, updatedn)
+ * pass through untouched.
+ */
+#include "dramwell.h"
+
+#include <string.h>
+#include <sys/time.h>
+
+#include "dw_audit.h"
+#include "dw_time.h"
+
+#define DRAMWELL_AUDIT_FAIL_APPLIED                                            \
+	"audit log unavailable (the change was applied but not audited)"
+#define DRAMWELL_NAMES_MAX 1024 /* bytes of an "attributes:" detail */
+
+struct dramwell_write_state {
+	struct dramwell_info *ws_di;
+	struct dramwell_event ws_ev;
+	int ws_audited; /* in an audited subtree */
+	int ws_done;	/* audit entry written */
+	char *ws_names; /* o_tmpmemctx */
+};
+
+static void
+dramwell_write_init(Operation *op, struct dramwell_write_state *ws,
+    struct dramwell_info *di, const char *category, const char *action)
+{
+	memset(ws, 0, sizeof(*ws));
+	ws->ws_di = di;
+	ws->ws_ev.ev_category = category;
+	ws->ws_ev.ev_action = action;
+	ws->ws_ev.ev_actor = op->o_dn;
+	ws->ws_ev.ev_target = op->o_req_dn;
+}
+
+static void
+dramwell_write_free(Operation *op, struct dramwell_write_state *ws)
+{
+	if (ws->ws_names != NULL)
+		op->o_tmpfree(ws->ws_names, op->o_tmpmemctx);
+	ws->ws_names = NULL;
+}
+
+/* Writes here are audited. */
+static int
+dramwell_in_scope(struct dramwell_info *di, struct berval *ndn)
+{
+	return dramwell_dn_within(ndn, &di->di_admin_nbase) ||
+	       dramwell_dn_within(ndn, &di->di_role_nbase) ||
+	       dramwell_dn_within(ndn, &di->di_policy_ndn) ||
+	       dramwell_dn_within(ndn, &di->di_audit_nbase);
+}
+
+static int
+dramwell_skip(Operation *op)
+{
+	return dramwell_is_own_op(op) || be_shadow_update(op);
+}
+
+/* Append ", name" (or "attributes: name") unless it is already listed. */
+static void
+dramwell_names_add(
+    Operation *op, struct dramwell_write_state *ws, AttributeDescription *ad)
+{
+	static const char prefix[] = "attributes: ";
+	const char *name = ad->ad_cname.bv_val;
+	size_t len = ad->ad_cname.bv_len, cur;
+	char *p, *q;
+
+	if (is_at_operational(ad->ad_type))
+		return;
+	if (ws->ws_names == NULL) {
+		ws->ws_names =
+		    op->o_tmpalloc(DRAMWELL_NAMES_MAX, op->o_tmpmemctx);
+		memcpy(ws->ws_names, prefix, sizeof(prefix));
+	}
+	cur = strlen(ws->ws_names);
+	/* Already listed? */
+	for (p = ws->ws_names + sizeof(prefix) - 1; *p != '\0'; p = q) {
+		q = strchr(p, ',');
+		if (q == NULL)
+			q = p + strlen(p);
+		if ((size_t)(q - p) == len && strncasecmp(p, name, len) == 0)
+			return;
+		while (*q == ',' || *q == ' ')
+			q++;
+	}
+	/* Keep room for ", ..." and the NUL. */
+	if (cur + 2 + len + 6 > DRAMWELL_NAMES_MAX) {
+		if (strcmp(ws->ws_names + cur - 3, "...") != 0)
+			memcpy(ws->ws_names + cur, ", ...", 6);
+		return;
+	}
+	if (cur > sizeof(prefix) - 1) {
+		memcpy(ws->ws_names + cur, ", ", 2);
+		cur += 2;
+	}
+	memcpy(ws->ws_names + cur, name, len);
+	ws->ws_names[cur + len] = '\0';
+}
+
+static void
+dramwell_names_detail(struct dramwell_write_state *ws)
+{
+	if (ws->ws_names != NULL)
+		dramwell_event_detail(&ws->ws_ev, ws->ws_names);
+}
+
+/*
+ * Refuse the operation: audit the refusal when in scope, then send.
+ * Returns the code sent.
+ */
+static int
+dramwell_refuse(Operation *op, SlapReply *rs, struct dramwell_write_state *ws,
+    int code, const char *text, const char *detail)
+{
+	if (ws->ws_audited) {
+		dramwell_names_detail(ws);
+		dramwell_event_detail(&ws->ws_ev, detail);
+		ws->ws_ev.ev_result = code;
+		if (dramwell_audit_write(op, ws->ws_di, &ws->ws_ev) !=
+		    LDAP_SUCCESS) {
+			code = LDAP_OTHER;
+			text = DRAMWELL_AUDIT_FAIL_TEXT;
+		}
+		ws->ws_done = 1;
+	}
+	dramwell_write_free(op, ws);
+	send_ldap_error(op, rs, code, text);
+	return code;
+}
+
+static void
+dramwell_write_audit_result(
+    Operation *op, SlapReply *rs, struct dramwell_write_state *ws)
+{
+	ws->ws_done = 1;
+	ws->ws_ev.ev_result = rs->sr_err;
+	if (dramwell_audit_write(op, ws->ws_di, &ws->ws_ev) == LDAP_SUCCESS)
+		return;
+	/* Fail closed as far as is still possible: the backend has already
+	 * committed (or refused) the change; the client must not be told
+	 * that it succeeded as if it were on the record. */
+	rs->sr_text = rs->sr_err == LDAP_SUCCESS ? DRAMWELL_AUDIT_FAIL_APPLIED
+						 : DRAMWELL_AUDIT_FAIL_TEXT;
+	rs->sr_err = LDAP_OTHER;
+	rs->sr_matched = NULL;
+}
+
+static int
+dramwell_write_response(Operation *op, SlapReply *rs)
+{
+	struct dramwell_write_state *ws = op->o_callback->sc_private;
+
+	if (rs->sr_type == REP_RESULT && !ws->ws_done)
+		dramwell_write_audit_result(op, rs, ws);
+	return SLAP_CB_CONTINUE;
+}
+
+/* Pass an in-scope write down and audit its result before it is sent. */
+static int
+dramwell_pass_down(Operation *op, SlapReply *rs, slap_operation_t which,
+    struct dramwell_write_state *ws)
+{
+	slap_callback cb = {0};
+	int rc;
+
+	dramwell_names_detail(ws);
+	cb.sc_response = dramwell_write_response;
+	cb.sc_private = ws;
+	rc = dramwell_run_below(op, rs, which, &cb);
+	if (!ws->ws_done) {
+		/* The backend answered without sending a result. */
+		if (rs->sr_err == LDAP_SUCCESS && rc != LDAP_SUCCESS)
+			rs->sr_err = rc;
+		dramwell_write_audit_result(op, rs, ws);
+	}
+	dramwell_write_free(op, ws);
+	return rc;
+}
+
+/* --- passwords ---------------------------------------------------- */
+
+static int
+dramwell_is_password(AttributeDescription *ad)
+{
+	return ad->ad_type == slap_schema.si_ad_userPassword->ad_type;
+}
+
+static int
+dramwell_is_changed_time(AttributeDescription *ad)
+{
+	return ad->ad_type == dramwell_schema.ad_dwPasswordChangedTime->ad_type;
+}
+
+#define DRAMWELL_PREHASHED_TEXT                                                \
+	"userPassword: pre-hashed values ({SCHEME}...) are refused; "          \
+	"send the password in cleartext over a protected connection"
+#define DRAMWELL_CHANGED_TIME_TEXT                                             \
+	"dwPasswordChangedTime is maintained by the server"
+
+/* Hash pw into a freshly ch_malloc'ed berval. */
+static int
+dramwell_hash(struct dramwell_info *di, const struct berval *pw,
+    struct berval *out, const char **text)
+{
+	char buf[DW_PASSWD_HASH_MAX];
+	int err;
+
+	err = dw_passwd_hash(
+	    pw->bv_val, pw->bv_len, &di->di_argon2, buf, sizeof(buf));
+	switch (err) {
+	case DW_OK:
+		ber_str2bv(buf, 0, 1, out);
+		return LDAP_SUCCESS;
+	case DW_ERR_INVAL:
+		*text = "userPassword: empty or contains a NUL byte";
+		return LDAP_CONSTRAINT_VIOLATION;
+	case DW_ERR_TOOLONG:
+		*text = "userPassword: too long";
+		return LDAP_CONSTRAINT_VIOLATION;
+	default:
+		*text = "password hashing failed";
+		return LDAP_OTHER;
+	}
+}
+
+/* Replace the cleartext in *v (ch_malloc'ed) by h; wipe the cleartext. */
+static void
+dramwell_swap_value(struct berval *v, struct berval *h)
+{
+	explicit_bzero(v->bv_val, v->bv_len);
+	ch_free(v->bv_val);
+	*v = *h;
+}
+
+/* Check then hash every value of vals (and nvals, when distinct). */
+static int
+dramwell_hash_values(struct dramwell_info *di, BerVarray vals, BerVarray nvals,
+    const char **text)
+{
+	struct berval h;
+	int i, rc;
+
+	for (i = 0; vals[i].bv_val != NULL; i++) {
+		if (dw_passwd_form(vals[i].bv_val, vals[i].bv_len) ==
+		    DW_PW_PREHASHED) {
+			*text = DRAMWELL_PREHASHED_TEXT;
+			return LDAP_CONSTRAINT_VIOLATION;
+		}
+	}
+	for (i = 0; vals[i].bv_val != NULL; i++) {
+		rc = dramwell_hash(di, &vals[i], &h, text);
+		if (rc != LDAP_SUCCESS)
+			return rc;
+		if (nvals != NULL && nvals != vals) {
+			struct berval nh;
+
+			ber_dupbv(&nh, &h);
+			if (nvals[i].bv_val == vals[i].bv_val)
+				nvals[i] = nh; /* shared buffer */
+			else
+				dramwell_swap_value(&nvals[i], &nh);
+		}
+		dramwell_swap_value(&vals[i], &h);
+	}
+	return LDAP_SUCCESS;
+}
+
+static int
+dramwell_vals_have_oc(BerVarray vals, ObjectClass *oc)
+{
+	int i;
+
+	for (i = 0; vals != NULL && vals[i].bv_val != NULL; i++)
+		if (oc_bvfind(&vals[i]) == oc)
+			return 1;
+	return 0;
+}
+
+static int
+dramwell_now(char *buf, size_t sz, struct berval *bv)
+{
+	struct timeval tv;
+
+	if (gettimeofday(&tv, NULL) != 0 ||
+	    dw_gentime_format(tv.tv_sec, -1, buf, sz) != 0)
+		return -1;
+	bv->bv_val = buf;
+	bv->bv_len = strlen(buf);
+	return 0;
+}
+
+/* Does the DN's leading RDN name a password attribute? */
+static int
+dramwell_rdn_has_secret(struct berval *rdnbv)
+{
+	LDAPRDN rdn = NULL;
+	char *p = NULL;
+	int i, found = 0;
+
+	if (rdnbv == NULL || BER_BVISEMPTY(rdnbv))
+		return 0;
+	if (ldap_bv2rdn_x(rdnbv, &rdn, &p, LDAP_DN_FORMAT_LDAP, NULL) !=
+	    LDAP_SUCCESS)
+		return 0; /* slapd refuses a malformed RDN itself */
+	for (i = 0; rdn[i] != NULL && !found; i++) {
+		AttributeDescription *ad = NULL;
+		const char *text;
+
+		if (slap_bv2ad(&rdn[i]->la_attr, &ad, &text) == LDAP_SUCCESS &&
+		    (dramwell_is_password(ad) || dramwell_is_changed_time(ad)))
+			found = 1;
+	}
+	ldap_rdnfree_x(rdn, NULL);
+	return found;
+}
+
+static int
+dramwell_dn_has_secret(Operation *op, struct berval *dn)
+{
+	struct berval rdn = BER_BVNULL;
+	int found;
+
+	if (BER_BVISEMPTY(dn) ||
+	    dnExtractRdn(dn, &rdn, op->o_tmpmemctx) != LDAP_SUCCESS)
+		return 0;
+	found = dramwell_rdn_has_secret(&rdn);
+	op->o_tmpfree(rdn.bv_val, op->o_tmpmemctx);
+	return found;
+}
+
+/* --- add ----------------------------------------------------------- */
+
+static int
+dramwell_add_passwords(
+    Operation *op, struct dramwell_info *di, Entry *e, const char **text)
+{
+	char tbuf[DW_GENTIME_MAX];
+	struct berval now;
+	Attribute *a;
+	int rc, set = 0;
+
+	for (a = e->e_attrs; a != NULL; a = a->a_next) {
+		if (dramwell_is_changed_time(a->a_desc)) {
+			*text = DRAMWELL_CHANGED_TIME_TEXT;
+			return LDAP_CONSTRAINT_VIOLATION;
+		}
+	}
+	for (a = e->e_attrs; a != NULL; a = a->a_next) {
+		if (!dramwell_is_password(a->a_desc) || a->a_vals == NULL)
+			continue;
+		rc = dramwell_hash_values(di, a->a_vals, a->a_nvals, text);
+		if (rc != LDAP_SUCCESS)
+			return rc;
+		set = 1;
+	}
+	if (!set)
+		return LDAP_SUCCESS;
+	a = attr_find(e->e_attrs, slap_schema.si_ad_objectClass);
+	if (a == NULL ||
+	    !dramwell_vals_have_oc(a->a_vals, dramwell_schema.oc_dwAdminUser))
+		return LDAP_SUCCESS;
+	if (dramwell_now(tbuf, sizeof(tbuf), &now) != 0 ||
+	    attr_merge_normalize_one(
+		e, dramwell_schema.ad_dwPasswordChangedTime, &now, NULL) != 0) {
+		*text = "cannot stamp dwPasswordChangedTime";
+		return LDAP_OTHER;
+	}
+	return LDAP_SUCCESS;
+}
+
+int
+dramwell_op_add(Operation *op, SlapReply *rs)
+{
+	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+	struct dramwell_info *di = on->on_bi.bi_private;
+	struct dramwell_write_state ws;
+	const char *text = NULL;
+	Attribute *a;
+	int rc;
+
+	if (dramwell_skip(op))
+		return SLAP_CB_CONTINUE;
+	dramwell_write_init(op, &ws, di, DW_AUDIT_CAT_CONFIG, "add");
+	ws.ws_audited = dramwell_in_scope(di, &op->o_req_ndn);
+	for (a = op->ora_e->e_attrs; a != NULL; a = a->a_next)
+		dramwell_names_add(op, &ws, a->a_desc);
+
+	if (dramwell_dn_has_secret(op, &op->o_req_dn)) {
+		BER_BVZERO(&ws.ws_ev.ev_target); /* keep it off the record */
+		return dramwell_refuse(op, rs, &ws, LDAP_CONSTRAINT_VIOLATION,
+		    "a password cannot be part of a DN",
+		    "refused: password attribute in the RDN");
+	}
+	/*
+	 * Only the overlay writes the audit subtree (it creates the base
+	 * entry on demand).  No client write reaches the audit database, so
+	 * no audit entry is ever added there while a client operation holds
+	 * a write transaction on it.
+	 */
+	if (dramwell_dn_within(&op->o_req_ndn, &di->di_audit_nbase))
+		return dramwell_refuse(op, rs, &ws, LDAP_INSUFFICIENT_ACCESS,
+		    "the audit log is append-only: only the server adds "
+		    "audit entries",
+		    "refused: audit log is append-only");
+
+	rc = dramwell_add_passwords(op, di, op->ora_e, &text);
+	if (rc != LDAP_SUCCESS)
+		return dramwell_refuse(op, rs, &ws, rc, text, text);
+	if (!ws.ws_audited) {
+		dramwell_write_free(op, &ws);
+		return SLAP_CB_CONTINUE;
+	}
+	return dramwell_pass_down(op, rs, op_add, &ws);
+}
+
+/* --- modify and the password exop ----------------------------------- */
+
+/* The password-modify exop's request, when this modify is one (slapd's
+ * passwd_extop passes it as the sc_private of a slap_null_cb callback and
+ * the modification list it built). */
+static req_pwdexop_s *
+dramwell_pwdexop(Operation *op)
+{
+	slap_callback *sc;
+
+	for (sc = op->o_callback; sc != NULL; sc = sc->sc_next) {
+		if (sc->sc_response == slap_null_cb && sc->sc_private != NULL) {
+			req_pwdexop_s *qpw = sc->sc_private;
+
+			if (qpw->rs_mods == op->orm_modlist)
+				return qpw;
+		}
+	}
+	return NULL;
+}
+
+/* Does the entry being modified carry (or gain) objectClass dwAdminUser? */
+static int
+dramwell_mod_target_is_admin(Operation *op, slap_overinst *on)
+{
+	ObjectClass *oc = dramwell_schema.oc_dwAdminUser;
+	Modifications *ml;
+	Entry *e = NULL;
+	int yes = 0;
+
+	for (ml = op->orm_modlist; ml != NULL; ml = ml->sml_next) {
+		if (ml->sml_desc == slap_schema.si_ad_objectClass &&
+		    ((ml->sml_op & LDAP_MOD_OP) == LDAP_MOD_ADD ||
+			(ml->sml_op & LDAP_MOD_OP) == LDAP_MOD_REPLACE) &&
+		    dramwell_vals_have_oc(ml->sml_values, oc))
+			return 1;
+	}
+	if (overlay_entry_get_ov(op, &op->o_req_ndn, NULL, NULL, 0, &e, on) ==
+		LDAP_SUCCESS &&
+	    e != NULL) {
+		yes = is_entry_objectclass(e, oc, 0);
+		overlay_entry_release_ov(op, e, 0, on);
+	}
+	return yes;
+}
+
+static int
+dramwell_stamp_mod(Operation *op, const char **text)
+{
+	char tbuf[DW_GENTIME_MAX];
+	struct berval now, nnow = BER_BVNULL;
+	AttributeDescription *ad = dramwell_schema.ad_dwPasswordChangedTime;
+	Modifications *ml, **tail;
+
+	if (dramwell_now(tbuf, sizeof(tbuf), &now) != 0 ||
+	    attr_normalize_one(ad, &now, &nnow, NULL) != LDAP_SUCCESS) {
+		*text = "cannot stamp dwPasswordChangedTime";
+		return LDAP_OTHER;
+	}
+	ml = ch_calloc(1, sizeof(*ml));
+	ml->sml_op = LDAP_MOD_REPLACE;
+	ml->sml_flags = SLAP_MOD_INTERNAL;
+	ml->sml_desc = ad;
+	ml->sml_type = ad->ad_cname;
+	ml->sml_numvals = 1;
+	ml->sml_values = ch_calloc(2, sizeof(struct berval));
+	ber_dupbv(&ml->sml_values[0], &now);
+	ml->sml_nvalues = ch_calloc(2, sizeof(struct berval));
+	if (BER_BVISNULL(&nnow))
+		ber_dupbv(&ml->sml_nvalues[0], &now);
+	else
+		ml->sml_nvalues[0] = nnow; /* ch_malloc'ed (no memctx) */
+	for (tail = &op->orm_modlist; *tail != NULL; tail = &(*tail)->sml_next)
+		;
+	*tail = ml;
+	return LDAP_SUCCESS;
+}
+
+/* The exop's new password replaces whatever slapd hashed. */
+static int
+dramwell_exop_rehash(struct dramwell_info *di, Modifications *ml,
+    req_pwdexop_s *qpw, const char **text)
+{
+	struct berval h;
+	int rc;
+
+	rc = dramwell_hash(di, &qpw->rs_new, &h, text);
+	if (rc != LDAP_SUCCESS)
+		return rc;
+	if (ml->sml_nvalues != NULL && ml->sml_nvalues != ml->sml_values)
+		ber_bvarray_free(ml->sml_nvalues);
+	ml->sml_nvalues = NULL;
+	ber_bvarray_free(ml->sml_values);
+	ml->sml_values = ch_calloc(2, sizeof(struct berval));
+	ml->sml_values[0] = h;
+	ml->sml_numvals = 1;
+	ml->sml_op = LDAP_MOD_REPLACE;
+	return LDAP_SUCCESS;
+}
+
+static int
+dramwell_modify_passwords(Operation *op, slap_overinst *on,
+    struct dramwell_info *di, req_pwdexop_s *qpw, const char **text)
+{
+	Modifications *ml;
+	int rc, set = 0;
+
+	for (ml = op->orm_modlist; ml != NULL; ml = ml->sml_next) {
+		if (dramwell_is_changed_time(ml->sml_desc)) {
+			*text = DRAMWELL_CHANGED_TIME_TEXT;
+			return LDAP_CONSTRAINT_VIOLATION;
+		}
+	}
+	for (ml = op->orm_modlist; ml != NULL; ml = ml->sml_next) {
+		if (!dramwell_is_password(ml->sml_desc))
+			continue;
+		if (qpw != NULL) {
+			rc = dramwell_exop_rehash(di, ml, qpw, text);
+			if (rc != LDAP_SUCCESS)
+				return rc;
+			set = 1;
+			continue;
+		}
+		switch (ml->sml_op & LDAP_MOD_OP) {
+		case LDAP_MOD_ADD:
+		case LDAP_MOD_REPLACE:
+		case SLAP_MOD_SOFTADD:
+		case SLAP_MOD_ADD_IF_NOT_PRESENT:
+			if (ml->sml_values == NULL ||
+			    BER_BVISNULL(&ml->sml_values[0]))
+				break; /* replace with nothing: delete */
+			rc = dramwell_hash_values(
+			    di, ml->sml_values, ml->sml_nvalues, text);
+			if (rc != LDAP_SUCCESS)
+				return rc;
+			set = 1;
+			break;
+		case LDAP_MOD_DELETE:
+		case SLAP_MOD_SOFTDEL:
+			if (ml->sml_values == NULL ||
+			    BER_BVISNULL(&ml->sml_values[0]))
+				break; /* the whole attribute */
+			*text = "userPassword: deleting individual values is "
+				"refused; delete the attribute or replace it";
+			return LDAP_UNWILLING_TO_PERFORM;
+		default:
+			*text = "userPassword: unsupported modification";
+			return LDAP_CONSTRAINT_VIOLATION;
+		}
+	}
+	if (set && dramwell_mod_target_is_admin(op, on))
+		return dramwell_stamp_mod(op, text);
+	return LDAP_SUCCESS;
+}
+
+int
+dramwell_op_modify(Operation *op, SlapReply *rs)
+{
+	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+	struct dramwell_info *di = on->on_bi.bi_private;
+	struct dramwell_write_state ws;
+	req_pwdexop_s *qpw;
+	Modifications *ml;
+	const char *text = NULL;
+	int rc;
+
+	if (dramwell_skip(op))
+		return SLAP_CB_CONTINUE;
+	qpw = dramwell_pwdexop(op);
+	dramwell_write_init(op, &ws, di, DW_AUDIT_CAT_CONFIG,
+	    qpw != NULL ? "passwd" : "modify");
+	ws.ws_audited = dramwell_in_scope(di, &op->o_req_ndn);
+	for (ml = op->orm_modlist; ml != NULL; ml = ml->sml_next)
+		dramwell_names_add(op, &ws, ml->sml_desc);
+
+	if (dramwell_dn_within(&op->o_req_ndn, &di->di_audit_nbase))
+		return dramwell_refuse(op, rs, &ws, LDAP_UNWILLING_TO_PERFORM,
+		    "the audit log is append-only: entries cannot be modified",
+		    "refused: audit log is append-only");
+
+	rc = dramwell_modify_passwords(op, on, di, qpw, &text);
+	if (rc != LDAP_SUCCESS)
+		return dramwell_refuse(op, rs, &ws, rc, text, text);
+	if (!ws.ws_audited) {
+		dramwell_write_free(op, &ws);
+		return SLAP_CB_CONTINUE;
+	}
+	return dramwell_pass_down(op, rs, op_modify, &ws);
+}
+
+/* --- delete and modrdn --------------------------------------------- */
+
+/* "prefix" + bv in o_tmpmemctx memory. */
+static char *
+dramwell_tmp_concat(Operation *op, const char *prefix, struct berval *bv)
+{
+	size_t plen = strlen(prefix);
+	char *s;
+
+	s = op->o_tmpalloc(plen + bv->bv_len + 1, op->o_tmpmemctx);
+	memcpy(s, prefix, plen);
+	memcpy(s + plen, bv->bv_val, bv->bv_len);
+	s[plen + bv->bv_len] = '\0';
+	return s;
+}
+
+int
+dramwell_op_delete(Operation *op, SlapReply *rs)
+{
+	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+	struct dramwell_info *di = on->on_bi.bi_private;
+	struct dramwell_write_state ws;
+
+	if (dramwell_skip(op))
+		return SLAP_CB_CONTINUE;
+	dramwell_write_init(op, &ws, di, DW_AUDIT_CAT_DESTRUCT, "delete");
+	ws.ws_audited = dramwell_in_scope(di, &op->o_req_ndn);
+	if (dramwell_dn_within(&op->o_req_ndn, &di->di_audit_nbase))
+		return dramwell_refuse(op, rs, &ws, LDAP_UNWILLING_TO_PERFORM,
+		    "the audit log is append-only: entries cannot be deleted",
+		    "refused: audit log is append-only");
+	if (!ws.ws_audited)
+		return SLAP_CB_CONTINUE;
+	return dramwell_pass_down(op, rs, op_delete, &ws);
+}
+
+int
+dramwell_op_modrdn(Operation *op, SlapReply *rs)
+{
+	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+	struct dramwell_info *di = on->on_bi.bi_private;
+	struct dramwell_write_state ws;
+	struct berval *nsup = op->orr_nnewSup;
+	char *rdn_detail = NULL, *sup_detail = NULL;
+	int rc;
+
+	if (dramwell_skip(op))
+		return SLAP_CB_CONTINUE;
+	dramwell_write_init(op, &ws, di, DW_AUDIT_CAT_CONFIG, "modrdn");
+	ws.ws_audited = dramwell_in_scope(di, &op->o_req_ndn) ||
+			(nsup != NULL && dramwell_in_scope(di, nsup));
+
+	if (dramwell_dn_within(&op->o_req_ndn, &di->di_audit_nbase) ||
+	    (nsup != NULL && dramwell_dn_within(nsup, &di->di_audit_nbase)))
+		return dramwell_refuse(op, rs, &ws, LDAP_UNWILLING_TO_PERFORM,
+		    "the audit log is append-only: entries cannot be renamed",
+		    "refused: audit log is append-only");
+	if (dramwell_rdn_has_secret(&op->orr_newrdn))
+		return dramwell_refuse(op, rs, &ws, LDAP_CONSTRAINT_VIOLATION,
+		    "a password cannot be part of a DN",
+		    "refused: password attribute in the new RDN");
+	if (!ws.ws_audited)
+		return SLAP_CB_CONTINUE;
+
+	rdn_detail = dramwell_tmp_concat(op, "new rdn: ", &op->orr_newrdn);
+	dramwell_event_detail(&ws.ws_ev, rdn_detail);
+	if (op->orr_newSup != NULL && !BER_BVISNULL(op->orr_newSup)) {
+		sup_detail =
+		    dramwell_tmp_concat(op, "new superior: ", op->orr_newSup);
+		dramwell_event_detail(&ws.ws_ev, sup_detail);
+	}
+	dramwell_event_detail(&ws.ws_ev,
+	    op->orr_deleteoldrdn ? "old rdn deleted" : "old rdn kept");
+	rc = dramwell_pass_down(op, rs, op_modrdn, &ws);
+	op->o_tmpfree(rdn_detail, op->o_tmpmemctx);
+	if (sup_detail != NULL)
+		op->o_tmpfree(sup_detail, op->o_tmpmemctx);
+	return rc;
+}
