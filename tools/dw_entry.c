@@ -1,0 +1,122 @@
+/*
+ * dw_entry.c: small directory helpers shared by the dwadm commands:
+ * reading one entry, first values, DNs of admins and roles.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dw_perm.h"
+#include "dwadm.h"
+
+#define ROLES_RDN	"ou=roles"
+#define ADMINS_RDN	"ou=admins"
+
+char *
+dwadm_first_value(LDAP *ld, LDAPMessage *e, const char *attr)
+{
+	struct berval	**vals;
+	char		 *s = NULL;
+
+	vals = ldap_get_values_len(ld, e, attr);
+	if (vals == NULL)
+		return NULL;
+	if (vals[0] != NULL)
+		s = strndup(vals[0]->bv_val, vals[0]->bv_len);
+	ldap_value_free_len(vals);
+	return s;
+}
+
+int
+dwadm_child_dn(const char *rdn, const char *base, char *out, size_t outsz)
+{
+	int	n;
+
+	n = snprintf(out, outsz, "%s,%s", rdn, base);
+	if (n < 0 || (size_t)n >= outsz)
+		return dwadm_fail("DN too long");
+	return 0;
+}
+
+int
+dwadm_role_dn(const char *base, const char *name, char *out, size_t outsz)
+{
+	int	n;
+
+	/* [a-z0-9-] only: nothing to escape in a DN or a filter. */
+	if (dw_role_name_check(name, strlen(name)) != DW_OK)
+		return dwadm_usage_error("not a valid role name (1..%d of "
+		    "a-z, 0-9 and '-', starting with a letter)",
+		    DW_ROLE_NAME_MAX);
+	n = snprintf(out, outsz, "cn=%s," ROLES_RDN ",%s", name, base);
+	if (n < 0 || (size_t)n >= outsz)
+		return dwadm_fail("role DN too long");
+	return 0;
+}
+
+int
+dwadm_read_entry(LDAP *ld, const char *dn, const char *filter, char **attrs,
+    LDAPMessage **res, LDAPMessage **e)
+{
+	int	rc;
+
+	*res = NULL;
+	*e = NULL;
+	rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, filter, attrs, 0,
+	    NULL, NULL, NULL, 1, res);
+	if (rc != LDAP_SUCCESS)
+		return rc;
+	if ((*e = ldap_first_entry(ld, *res)) == NULL)
+		return LDAP_NO_SUCH_OBJECT;
+	return LDAP_SUCCESS;
+}
+
+int
+dwadm_email_arg(const char *cmd, const char *arg, char *out, size_t outsz)
+{
+	if (dw_email_normalize(arg, strlen(arg), out, outsz) != DW_OK)
+		return dwadm_usage_error("%s: not a valid e-mail address",
+		    cmd);
+	return 0;
+}
+
+void
+dwadm_dn_to_email(const char *dn, const char *base, char *out, size_t outsz)
+{
+	LDAPDN	 parsed = NULL;
+	LDAPAVA	*ava;
+	char	 admins[DWADM_DN_MAX], *rest = NULL;
+	int	 n, ok = 0;
+
+	(void)snprintf(out, outsz, "%s", dn);
+	n = snprintf(admins, sizeof(admins), ADMINS_RDN ",%s", base);
+	if (n < 0 || (size_t)n >= sizeof(admins))
+		return;
+	if (ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS ||
+	    parsed == NULL || parsed[0] == NULL || parsed[0][0] == NULL ||
+	    parsed[0][1] != NULL)
+		goto out;
+	ava = parsed[0][0];
+	if (ava->la_attr.bv_len != 3 ||
+	    strncasecmp(ava->la_attr.bv_val, "uid", 3) != 0)
+		goto out;
+	/* The parent must be the admin base (compared as strings, after
+	 * the library's own re-serialisation of both). */
+	if (ldap_dn2str(parsed + 1, &rest,
+	    LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS || rest == NULL)
+		goto out;
+	ok = strcasecmp(rest, admins) == 0 && ava->la_value.bv_len < outsz &&
+	    memchr(ava->la_value.bv_val, '\0', ava->la_value.bv_len) == NULL;
+	if (ok) {
+		memcpy(out, ava->la_value.bv_val, ava->la_value.bv_len);
+		out[ava->la_value.bv_len] = '\0';
+	}
+out:
+	ldap_memfree(rest);
+	ldap_dnfree(parsed);
+}
