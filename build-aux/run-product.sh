@@ -53,7 +53,7 @@ if [ ! -s "$state/admin.password" ]; then
 	umask 077
 	# A random demo password that meets the default policy; it is only
 	# ever passed through files and standard input, never argv.
-	{ head -c 18 /dev/urandom | base64 | tr -d '\n/+='; printf 'Aa1!\n'; } \
+	{ head -c 18 /dev/urandom | base64 | tr -d '\n/+='; printf 'Aa1!'; } \
 	    >"$state/admin.password.tmp"
 	"$dwadm" -H "$DW_LDAPI_URI" -Y EXTERNAL init --admin "$admin" \
 	    --name "DramWell Admin" --service-secret "$state/portal.secret" \

@@ -5,7 +5,7 @@
 . "$DW_TEST_LIB"
 . "$DW_TOP_SRCDIR/tests/integration/overlay-lib.sh"
 
-dw_start --format ldif
+dw_start --format ldif --config-writable
 check "slapd runs from slapd.d" test -d "$DW_STATE/slapd.d/cn=config"
 check "seed the tree" ov_seed
 
