@@ -298,6 +298,7 @@ dramwell_db_init(BackendDB *be, ConfigReply *cr)
 	di = ch_calloc(1, sizeof(*di));
 	dw_argon2_params_default(&di->di_argon2);
 	di->di_server_id = 0;
+	dramwell_authz_db_init(di);
 	on->on_bi.bi_private = di;
 	return 0;
 }
@@ -351,7 +352,8 @@ dramwell_db_open(BackendDB *be, ConfigReply *cr)
 		Debug(LDAP_DEBUG_ANY, "dramwell_db_open: %s\n", cr->msg);
 		return 1;
 	}
-	if (dramwell_schema_resolve(&text) != 0) {
+	if (dramwell_schema_resolve(&text) != 0 ||
+	    dramwell_invite_schema_resolve(&text) != 0) {
 		snprintf(cr->msg, sizeof(cr->msg),
 		    "dramwell: schema not loaded (include dramwell.schema): %s",
 		    text ? text : "");
@@ -379,6 +381,7 @@ dramwell_db_destroy(BackendDB *be, ConfigReply *cr)
 	dramwell_bv_free(&di->di_session_nbase);
 	dramwell_bv_free(&di->di_audit_base);
 	dramwell_bv_free(&di->di_audit_nbase);
+	dramwell_authz_db_destroy(di);
 	ch_free(di);
 	on->on_bi.bi_private = NULL;
 	return 0;
@@ -399,9 +402,13 @@ dramwell_initialize(void)
 	dramwell.on_bi.bi_op_modify = dramwell_op_modify;
 	dramwell.on_bi.bi_op_delete = dramwell_op_delete;
 	dramwell.on_bi.bi_op_modrdn = dramwell_op_modrdn;
+	dramwell.on_bi.bi_extended = dramwell_op_extended;
 	dramwell.on_bi.bi_cf_ocs = dramwell_ocs;
 
 	rc = config_register_schema(dramwell_cfg, dramwell_ocs);
+	if (rc != 0)
+		return rc;
+	rc = dramwell_invite_register();
 	if (rc != 0)
 		return rc;
 	return overlay_register(&dramwell);

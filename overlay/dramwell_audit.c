@@ -31,6 +31,13 @@ dramwell_own_cb(Operation *op, SlapReply *rs)
 	return 0;
 }
 
+void
+dramwell_own_callback(slap_callback *cb)
+{
+	memset(cb, 0, sizeof(*cb));
+	cb->sc_response = dramwell_own_cb;
+}
+
 int
 dramwell_is_own_op(Operation *op)
 {

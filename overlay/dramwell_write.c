@@ -38,6 +38,7 @@ struct dramwell_write_state {
 	int ws_audited; /* in an audited subtree */
 	int ws_done;	/* audit entry written */
 	char *ws_names; /* o_tmpmemctx */
+	struct dramwell_authz ws_az;
 };
 
 static void
@@ -58,6 +59,8 @@ dramwell_write_free(Operation *op, struct dramwell_write_state *ws)
 	if (ws->ws_names != NULL)
 		op->o_tmpfree(ws->ws_names, op->o_tmpmemctx);
 	ws->ws_names = NULL;
+	dramwell_authz_done(op, &ws->ws_az, NULL);
+	dramwell_authz_free(op, &ws->ws_az);
 }
 
 /* Writes here are audited. */
@@ -133,8 +136,10 @@ static int
 dramwell_refuse(Operation *op, SlapReply *rs, struct dramwell_write_state *ws,
     int code, const char *text, const char *detail)
 {
+	dramwell_authz_done(op, &ws->ws_az, NULL);
 	if (ws->ws_audited) {
 		dramwell_names_detail(ws);
+		dramwell_authz_event(&ws->ws_az, &ws->ws_ev);
 		dramwell_event_detail(&ws->ws_ev, detail);
 		ws->ws_ev.ev_result = code;
 		if (dramwell_audit_write(op, ws->ws_di, &ws->ws_ev) !=
@@ -154,6 +159,8 @@ dramwell_write_audit_result(
     Operation *op, SlapReply *rs, struct dramwell_write_state *ws)
 {
 	ws->ws_done = 1;
+	dramwell_authz_done(op, &ws->ws_az, rs);
+	dramwell_authz_event(&ws->ws_az, &ws->ws_ev);
 	ws->ws_ev.ev_result = rs->sr_err;
 	if (dramwell_audit_write(op, ws->ws_di, &ws->ws_ev) == LDAP_SUCCESS)
 		return;
@@ -395,13 +402,15 @@ dramwell_op_add(Operation *op, SlapReply *rs)
 	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
 	struct dramwell_info *di = on->on_bi.bi_private;
 	struct dramwell_write_state ws;
-	const char *text = NULL;
+	const char *text = NULL, *action, *reason = NULL;
 	Attribute *a;
 	int rc;
 
 	if (dramwell_skip(op))
 		return SLAP_CB_CONTINUE;
 	dramwell_write_init(op, &ws, di, DW_AUDIT_CAT_CONFIG, "add");
+	if ((action = dramwell_invite_action(op, on, di)) != NULL)
+		ws.ws_ev.ev_action = action;
 	ws.ws_audited = dramwell_in_scope(di, &op->o_req_ndn);
 	for (a = op->ora_e->e_attrs; a != NULL; a = a->a_next)
 		dramwell_names_add(op, &ws, a->a_desc);
@@ -424,6 +433,12 @@ dramwell_op_add(Operation *op, SlapReply *rs)
 		    "audit entries",
 		    "refused: audit log is append-only");
 
+	rc = dramwell_authz_check(op, di, &ws.ws_az, &text, &reason);
+	if (rc != LDAP_SUCCESS)
+		return dramwell_refuse(op, rs, &ws, rc, text, reason);
+	rc = dramwell_invite_add(op, on, di, &text);
+	if (rc != LDAP_SUCCESS)
+		return dramwell_refuse(op, rs, &ws, rc, text, text);
 	rc = dramwell_add_passwords(op, di, op->ora_e, &text);
 	if (rc != LDAP_SUCCESS)
 		return dramwell_refuse(op, rs, &ws, rc, text, text);
@@ -597,7 +612,7 @@ dramwell_op_modify(Operation *op, SlapReply *rs)
 	struct dramwell_write_state ws;
 	req_pwdexop_s *qpw;
 	Modifications *ml;
-	const char *text = NULL;
+	const char *text = NULL, *action, *reason = NULL;
 	int rc;
 
 	if (dramwell_skip(op))
@@ -605,6 +620,8 @@ dramwell_op_modify(Operation *op, SlapReply *rs)
 	qpw = dramwell_pwdexop(op);
 	dramwell_write_init(op, &ws, di, DW_AUDIT_CAT_CONFIG,
 	    qpw != NULL ? "passwd" : "modify");
+	if ((action = dramwell_invite_action(op, on, di)) != NULL)
+		ws.ws_ev.ev_action = action;
 	ws.ws_audited = dramwell_in_scope(di, &op->o_req_ndn);
 	for (ml = op->orm_modlist; ml != NULL; ml = ml->sml_next)
 		dramwell_names_add(op, &ws, ml->sml_desc);
@@ -614,6 +631,12 @@ dramwell_op_modify(Operation *op, SlapReply *rs)
 		    "the audit log is append-only: entries cannot be modified",
 		    "refused: audit log is append-only");
 
+	rc = dramwell_authz_check(op, di, &ws.ws_az, &text, &reason);
+	if (rc != LDAP_SUCCESS)
+		return dramwell_refuse(op, rs, &ws, rc, text, reason);
+	rc = dramwell_invite_modify(op, on, di, &text);
+	if (rc != LDAP_SUCCESS)
+		return dramwell_refuse(op, rs, &ws, rc, text, text);
 	rc = dramwell_modify_passwords(op, on, di, qpw, &text);
 	if (rc != LDAP_SUCCESS)
 		return dramwell_refuse(op, rs, &ws, rc, text, text);
@@ -646,15 +669,22 @@ dramwell_op_delete(Operation *op, SlapReply *rs)
 	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
 	struct dramwell_info *di = on->on_bi.bi_private;
 	struct dramwell_write_state ws;
+	const char *action, *text = NULL, *reason = NULL;
+	int rc;
 
 	if (dramwell_skip(op))
 		return SLAP_CB_CONTINUE;
 	dramwell_write_init(op, &ws, di, DW_AUDIT_CAT_DESTRUCT, "delete");
+	if ((action = dramwell_invite_action(op, on, di)) != NULL)
+		ws.ws_ev.ev_action = action;
 	ws.ws_audited = dramwell_in_scope(di, &op->o_req_ndn);
 	if (dramwell_dn_within(&op->o_req_ndn, &di->di_audit_nbase))
 		return dramwell_refuse(op, rs, &ws, LDAP_UNWILLING_TO_PERFORM,
 		    "the audit log is append-only: entries cannot be deleted",
 		    "refused: audit log is append-only");
+	rc = dramwell_authz_check(op, di, &ws.ws_az, &text, &reason);
+	if (rc != LDAP_SUCCESS)
+		return dramwell_refuse(op, rs, &ws, rc, text, reason);
 	if (!ws.ws_audited)
 		return SLAP_CB_CONTINUE;
 	return dramwell_pass_down(op, rs, op_delete, &ws);
@@ -668,6 +698,7 @@ dramwell_op_modrdn(Operation *op, SlapReply *rs)
 	struct dramwell_write_state ws;
 	struct berval *nsup = op->orr_nnewSup;
 	char *rdn_detail = NULL, *sup_detail = NULL;
+	const char *text = NULL, *reason = NULL;
 	int rc;
 
 	if (dramwell_skip(op))
@@ -685,8 +716,13 @@ dramwell_op_modrdn(Operation *op, SlapReply *rs)
 		return dramwell_refuse(op, rs, &ws, LDAP_CONSTRAINT_VIOLATION,
 		    "a password cannot be part of a DN",
 		    "refused: password attribute in the new RDN");
-	if (!ws.ws_audited)
+	rc = dramwell_authz_check(op, di, &ws.ws_az, &text, &reason);
+	if (rc != LDAP_SUCCESS)
+		return dramwell_refuse(op, rs, &ws, rc, text, reason);
+	if (!ws.ws_audited) {
+		dramwell_write_free(op, &ws);
 		return SLAP_CB_CONTINUE;
+	}
 
 	rdn_detail = dramwell_tmp_concat(op, "new rdn: ", &op->orr_newrdn);
 	dramwell_event_detail(&ws.ws_ev, rdn_detail);

@@ -28,7 +28,9 @@
 #include "dw_time.h"
 #include "dwadm.h"
 
-#define OID_ACCEPT_INVITE	"2.25.145692219182018795104315938007758473821.3.1"
+/* dwAcceptInvite, under the project arc (see slapo-dramwell(5)). */
+#define OID_ACCEPT_INVITE \
+	"2.25.145692219182018795104315938007758473821.3.1"
 #define NAME_MAX_BYTES		256
 #define TOKEN_BUF		(DW_INVITE_TOKEN_LEN + 1)
 #define LINK_BUF		(DW_INVITE_URL_MAX + 64 + DW_INVITE_TOKEN_LEN)
@@ -399,7 +401,8 @@ dwadm_user_invite(struct dwadm *d, int argc, char **argv)
 	    OPT_SENDMAIL };
 	struct invite_args	 a;
 	LDAPMod			 mod[9], *mods[10];
-	char			*oc[] = { "inetOrgPerson", "dwAdminUser", NULL };
+	char			*oc[] = { "inetOrgPerson", "dwAdminUser",
+	    NULL };
 	char			*v_uid[2], *v_mail[2], *v_cn[2], *v_sn[2];
 	char			*v_role[2], *v_st[2] = { "invited", NULL };
 	char			*v_tok[2];
@@ -735,8 +738,8 @@ dwadm_user_accept(struct dwadm *d, int argc, char **argv)
 		goto out;
 	}
 	/* The token is a secret too: no echo, never in argv. */
-	if (dwadm_read_password(from_stdin, "Invitation token or link: ",
-	    line, TOKEN_LINE_BUF, &linelen) != 0)
+	if (dwadm_read_secret(from_stdin, "Invitation token or link: ",
+	    "invitation token", line, TOKEN_LINE_BUF, &linelen) != 0)
 		goto out;
 	token_from_line(line, &tok, &toklen);
 	if (dw_invite_token_check(tok, toklen) != DW_OK) {

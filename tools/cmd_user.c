@@ -1,5 +1,6 @@
 /*
- * cmd_user.c: "dwadm user list" and "dwadm user show EMAIL".
+ * cmd_user.c: "dwadm user list" and "dwadm user show EMAIL", and the
+ * dispatch of the other user commands (cmd_invite.c, cmd_lifecycle.c).
  *
  * Only named, non-secret attributes are requested: never userPassword,
  * dwMfaSecret, dwRecoveryCodeHash or dwInviteTokenHash (not even "*").
@@ -22,24 +23,44 @@
 #define ROWS_MAX	1000000	/* a sanity cap on the listing */
 
 static const char user_help[] =
-"usage: dwadm [global options] user list [--json]\n"
+"usage: dwadm [global options] user list [--pending] [--json]\n"
 "       dwadm [global options] user show EMAIL [--json]\n"
+"       dwadm [global options] user invite EMAIL --role ROLE [--name NAME]\n"
+"                                  [--print-link] [--sendmail CMD]\n"
+"       dwadm [global options] user resend-invite EMAIL [--print-link]\n"
+"                                  [--sendmail CMD]\n"
+"       dwadm [global options] user revoke-invite EMAIL\n"
+"       dwadm [-H URI]... user accept-invite [--password-stdin]\n"
+"       dwadm [global options] user set-role EMAIL ROLE\n"
+"       dwadm [global options] user deactivate EMAIL\n"
+"       dwadm [global options] user reactivate EMAIL\n"
 "\n"
-"  list   every admin: e-mail, name, role, status and when the password\n"
-"         was last changed, sorted by e-mail\n"
-"  show   one admin's attributes (never passwords or other secrets)\n"
+"  list            every admin: e-mail, name, role, status and when the\n"
+"                  password was last changed, sorted by e-mail; with\n"
+"                  --pending the pending invitations: e-mail, role, who\n"
+"                  invited, expiry and whether it has expired\n"
+"  show            one admin's attributes (never passwords or other secrets)\n"
+"  invite          create an invited admin and mail the accept link\n"
+"  resend-invite   a new link and expiry; the old link stops working\n"
+"  revoke-invite   withdraw a pending invitation\n"
+"  accept-invite   accept with the token and a new password (no bind)\n"
+"  set-role        change an admin's role\n"
+"  deactivate      refuse an admin's binds and end their sessions\n"
+"  reactivate      make a deactivated admin active again (Super Admin)\n"
 "\n"
-"  --json       print JSON instead of a table\n"
-"  -h, --help   this help\n"
+"  --json       print JSON instead of a table (list, show)\n"
+"  -h, --help   this help; \"dwadm user COMMAND --help\" for a command\n"
 "\n"
 "Acts as the admin named by --as EMAIL (password prompted for, or read\n"
 "from standard input with --password-stdin), or as root with -Y EXTERNAL.\n";
 
 static const char list_help[] =
-"usage: dwadm [global options] user list [--json]\n"
+"usage: dwadm [global options] user list [--pending] [--json]\n"
 "\n"
 "List every admin (e-mail, name, role, status, password changed), sorted\n"
-"by e-mail.  --json prints an array of objects.\n";
+"by e-mail.  With --pending, list the pending invitations instead:\n"
+"e-mail, role, who invited, when the invitation expires and whether it\n"
+"has expired (yes/no).  --json prints an array of objects.\n";
 
 static const char show_help[] =
 "usage: dwadm [global options] user show EMAIL [--json]\n"
@@ -466,6 +487,7 @@ out:
 
 static const struct option user_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
+	{ "pending", no_argument, NULL, 'p' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -474,17 +496,31 @@ int
 dwadm_cmd_user(struct dwadm *d, int argc, char **argv)
 {
 	const char	*sub, *help;
+	bool		 pending = false;
 	int		 c, rc;
 
 	if (argc < 2)
-		return dwadm_usage_error("user: give list or show (see dwadm "
-		    "user --help)");
+		return dwadm_usage_error("user: give a command (see dwadm user "
+		    "--help)");
 	sub = argv[1];
 	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0 ||
 	    strcmp(sub, "help") == 0) {
 		(void)fputs(user_help, stdout);
 		return DWADM_EXIT_OK;
 	}
+	/* The lifecycle commands parse their own options. */
+	if (strcmp(sub, "invite") == 0)
+		return dwadm_user_invite(d, argc - 1, argv + 1);
+	if (strcmp(sub, "resend-invite") == 0)
+		return dwadm_user_resend(d, argc - 1, argv + 1);
+	if (strcmp(sub, "revoke-invite") == 0)
+		return dwadm_user_revoke(d, argc - 1, argv + 1);
+	if (strcmp(sub, "accept-invite") == 0)
+		return dwadm_user_accept(d, argc - 1, argv + 1);
+	if (strcmp(sub, "set-role") == 0)
+		return dwadm_user_set_role(d, argc - 1, argv + 1);
+	if (strcmp(sub, "deactivate") == 0 || strcmp(sub, "reactivate") == 0)
+		return dwadm_user_set_status(d, argc - 1, argv + 1);
 	if (strcmp(sub, "list") == 0)
 		help = list_help;
 	else if (strcmp(sub, "show") == 0)
@@ -501,6 +537,12 @@ dwadm_cmd_user(struct dwadm *d, int argc, char **argv)
 		case 'j':
 			d->json = true;
 			break;
+		case 'p':
+			if (strcmp(sub, "list") != 0)
+				return dwadm_usage_error("user %s: --pending "
+				    "belongs to user list", sub);
+			pending = true;
+			break;
 		case 'h':
 			(void)fputs(help, stdout);
 			return DWADM_EXIT_OK;
@@ -515,7 +557,7 @@ dwadm_cmd_user(struct dwadm *d, int argc, char **argv)
 		if (optind != argc)
 			return dwadm_usage_error("user list takes no "
 			    "arguments");
-		return user_list(d);
+		return pending ? dwadm_user_list_pending(d) : user_list(d);
 	}
 	if (optind + 1 != argc)
 		return dwadm_usage_error("user show takes one e-mail address");

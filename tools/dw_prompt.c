@@ -158,6 +158,14 @@ int
 dwadm_read_password(bool from_stdin, const char *prompt, char *out,
     size_t outsz, size_t *outlen)
 {
+	return dwadm_read_secret(from_stdin, prompt, "password", out, outsz,
+	    outlen);
+}
+
+int
+dwadm_read_secret(bool from_stdin, const char *prompt, const char *what,
+    char *out, size_t outsz, size_t *outlen)
+{
 	enum line_end	end = LINE_ERROR;
 	size_t		len = 0;
 	int		ret = DWADM_EXIT_FAIL;
@@ -169,27 +177,27 @@ dwadm_read_password(bool from_stdin, const char *prompt, char *out,
 	switch (end) {
 	case LINE_OK:
 		if (len == 0) {
-			ret = dwadm_fail("empty password");
+			ret = dwadm_fail("empty %s", what);
 			goto out;
 		}
 		*outlen = len;
 		return 0;
 	case LINE_EOF_EMPTY:
-		ret = dwadm_fail("no password given (end of input)");
+		ret = dwadm_fail("no %s given (end of input)", what);
 		break;
 	case LINE_TOOLONG:
-		ret = dwadm_fail("password longer than %d bytes",
+		ret = dwadm_fail("%s longer than %d bytes", what,
 		    DW_PASSWD_MAX);
 		break;
 	case LINE_NUL:
-		ret = dwadm_fail("password contains a NUL byte");
+		ret = dwadm_fail("%s contains a NUL byte", what);
 		break;
 	case LINE_SIGNAL:
 		ret = dwadm_fail("interrupted");
 		break;
 	case LINE_ERROR:
 	default:
-		ret = dwadm_fail("cannot read the password");
+		ret = dwadm_fail("cannot read the %s", what);
 		break;
 	}
 out:

@@ -72,7 +72,10 @@ static const char usage_text[] =
 "  init      create the directory tree, the built-in roles, the default\n"
 "            security policy, the portal service account and the first\n"
 "            Super Admin\n"
-"  user      list admins, show one admin\n"
+"  user      list and show admins; invite, resend-invite, revoke-invite,\n"
+"            accept-invite; set-role, deactivate, reactivate\n"
+"  role      list, show, create, set and delete roles\n"
+"  authz     check EMAIL SECTION read|write: allow or deny, live\n"
 "  server    start, stop or inspect a local directory server\n"
 "\n"
 "Global options (before the command):\n"
@@ -266,6 +269,10 @@ main(int argc, char **argv)
 		rc = dwadm_cmd_user(&d, argc, argv);
 	else if (strcmp(cmd, "server") == 0)
 		rc = dwadm_cmd_server(&d, argc, argv);
+	else if (strcmp(cmd, "role") == 0)
+		rc = dwadm_cmd_role(&d, argc, argv);
+	else if (strcmp(cmd, "authz") == 0)
+		rc = dwadm_cmd_authz(&d, argc, argv);
 	else if (strcmp(cmd, "help") == 0)
 		rc = usage_ok();
 	else

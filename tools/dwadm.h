@@ -116,6 +116,11 @@ int dwadm_check_base(const char *base);
 int dwadm_read_password(bool from_stdin, const char *prompt, char *out,
     size_t outsz, size_t *outlen);
 
+/* The same for another secret; what ("password", "invitation token")
+ * names it in the error lines. */
+int dwadm_read_secret(bool from_stdin, const char *prompt, const char *what,
+    char *out, size_t outsz, size_t *outlen);
+
 /* Is there a terminal to prompt on? */
 bool dwadm_have_tty(void);
 

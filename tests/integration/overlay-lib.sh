@@ -70,6 +70,17 @@ dn: cn=super-admin,ou=roles,$DW_BASE
 objectClass: dwRole
 cn: super-admin
 dwBuiltin: TRUE
+dwPermission: admin-users:write
+dwPermission: security:write
+dwPermission: audit-log:write
+
+dn: cn=support,ou=roles,$DW_BASE
+objectClass: dwRole
+cn: support
+dwBuiltin: TRUE
+dwPermission: customers:read
+dwPermission: customer-users:read
+dwPermission: logs:read
 
 dn: ou=policy,$DW_BASE
 objectClass: organizationalUnit

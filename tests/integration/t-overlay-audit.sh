@@ -15,8 +15,9 @@ as_ann() { "$@" -H "$DW_URI" -x -D "$ANN" -y "$T/ann.pw"; }
 
 check_eq "seed: the audit base was created on demand" "$AUDIT" \
     "$(root_search -b "$AUDIT" -s base dn | sed -n 's/^dn: //p')"
-check_eq "seed: each add under admins/roles/policy audited (root, ldapi)" 9 \
-    "$(n "(&(dwAuditAction=add)(dwAuditCategory=configuration)(dwAuditActor=$DW_ROOTDN)(dwAuditResult=0)(dwAuditClient=ldapi))")"
+# (role entries are audited as role-create, the invited ivy as invite)
+check_eq "seed: each add under admins/roles/policy audited (root, ldapi)" 10 \
+    "$(n "(&(|(dwAuditAction=add)(dwAuditAction=role-create)(dwAuditAction=invite))(dwAuditCategory=configuration)(dwAuditActor=$DW_ROOTDN)(dwAuditResult=0)(dwAuditClient=ldapi))")"
 check_eq "seed: adds elsewhere (suffix, services, sessions) not audited" 0 \
     "$(n "(|(dwAuditTarget=$DW_BASE)(dwAuditTarget=ou=services,$DW_BASE)(dwAuditTarget=ou=sessions,$DW_BASE))")"
 check_eq "seed: the add records attribute names only" 1 \
@@ -31,13 +32,13 @@ dwPermission: finance-dashboard:write
 EOF
 check "ann adds a role" as_ann ldapadd -f "$T/role.ldif"
 check_eq "audit: role add (actor, target, result, client)" 1 \
-    "$(n "(&(dwAuditAction=add)(dwAuditCategory=configuration)(dwAuditActor=$ANN)(dwAuditTarget=cn=finance,ou=roles,$DW_BASE)(dwAuditResult=0)(dwAuditClient=127.0.0.1))")"
+    "$(n "(&(dwAuditAction=role-create)(dwAuditCategory=configuration)(dwAuditActor=$ANN)(dwAuditTarget=cn=finance,ou=roles,$DW_BASE)(dwAuditResult=0)(dwAuditClient=127.0.0.1))")"
 
 printf 'dn: cn=security,ou=policy,%s\nchangetype: modify\nreplace: dwPasswordMinLength\ndwPasswordMinLength: 14\n' \
     "$DW_BASE" >"$T/pol.ldif"
 check "ann modifies the policy" as_ann ldapmodify -f "$T/pol.ldif"
 check_eq "audit: policy modify names the attribute" 1 \
-    "$(n "(&(dwAuditAction=modify)(dwAuditActor=$ANN)(dwAuditTarget=cn=security,ou=policy,$DW_BASE)(dwAuditResult=0)(dwAuditDetail=attributes: dwPasswordMinLength))")"
+    "$(n "(&(dwAuditAction=policy-modify)(dwAuditActor=$ANN)(dwAuditTarget=cn=security,ou=policy,$DW_BASE)(dwAuditResult=0)(dwAuditDetail=attributes: dwPasswordMinLength))")"
 
 check "ann renames the role" as_ann ldapmodrdn -r \
     "cn=finance,ou=roles,$DW_BASE" cn=billing
@@ -46,12 +47,12 @@ check_eq "audit: modrdn with its new RDN" 1 \
 
 check "ann deletes the role" as_ann ldapdelete "cn=billing,ou=roles,$DW_BASE"
 check_eq "audit: delete is destructive" 1 \
-    "$(n "(&(dwAuditAction=delete)(dwAuditCategory=destructive)(dwAuditActor=$ANN)(dwAuditTarget=cn=billing,ou=roles,$DW_BASE)(dwAuditResult=0))")"
+    "$(n "(&(dwAuditAction=role-delete)(dwAuditCategory=destructive)(dwAuditActor=$ANN)(dwAuditTarget=cn=billing,ou=roles,$DW_BASE)(dwAuditResult=0))")"
 
 check_fail "ann deletes a role that does not exist" as_ann ldapdelete \
     "cn=ghost,ou=roles,$DW_BASE"
 check_eq "audit: the failed delete, with its result code (32)" 1 \
-    "$(n "(&(dwAuditAction=delete)(dwAuditTarget=cn=ghost,ou=roles,$DW_BASE)(dwAuditResult=32))")"
+    "$(n "(&(dwAuditAction=role-delete)(dwAuditTarget=cn=ghost,ou=roles,$DW_BASE)(dwAuditResult=32))")"
 
 printf 'dn: ou=sessions,%s\nchangetype: modify\nreplace: description\ndescription: x\n' \
     "$DW_BASE" >"$T/sess.ldif"

@@ -154,7 +154,10 @@ check_fail "deactivated: no role exported" grep -q DRAMWELL_ROLE \
 drive dw dev@dramwell.ai "$PW_DEV" authenticate
 check_eq "deactivation seen at once by authenticate" PAM_AUTH_ERR \
     "$DRIVE_authenticate"
-root_modify >/dev/null <<EOF
+# A malformed role can no longer be stored: the overlay refuses a dwRole
+# that names no role entry, for the rootdn too, and the account keeps its
+# role.
+root_modify >"$T/badrole.out" 2>&1 <<EOF
 dn: uid=dev@dramwell.ai,ou=admins,$DW_BASE
 changetype: modify
 replace: dwAccountStatus
@@ -163,11 +166,19 @@ dwAccountStatus: active
 replace: dwRole
 dwRole: not a role!
 EOF
+check_match "malformed role: refused by the directory" \
+    'Constraint violation \(19\)' "$(cat "$T/badrole.out")"
+root_modify >/dev/null <<EOF
+dn: uid=dev@dramwell.ai,ou=admins,$DW_BASE
+changetype: modify
+replace: dwAccountStatus
+dwAccountStatus: active
+EOF
 drive dw dev@dramwell.ai "$PW_DEV" -e authenticate acct_mgmt
-check_eq "malformed role: authenticate still works" PAM_SUCCESS \
+check_eq "malformed role refused: authenticate works" PAM_SUCCESS \
     "$DRIVE_authenticate"
-check_eq "malformed role: acct_mgmt refused" PAM_PERM_DENIED \
-    "$DRIVE_acct_mgmt"
+check_match "malformed role refused: the old role stays" \
+    '^env DRAMWELL_ROLE=support$' "$DRIVE_OUT"
 
 # --- setcred, conversation codes
 drive dw alice@dramwell.ai "$PW_ALICE" authenticate setcred

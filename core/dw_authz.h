@@ -1,0 +1,136 @@
+/*
+ * dw_authz.h: who may change what in the directory.
+ *
+ * Pure decisions (no slapd or libldap types): the overlay gathers the
+ * facts (the actor's role and permissions, the target's old and new
+ * state, counts from internal searches) and asks one function per rule;
+ * dwadm asks the same functions.  Every function denies by default and,
+ * when it denies, fills a struct dw_authz_denial with a static English
+ * text (no input in it) and the kind of refusal.
+ */
+#ifndef DW_AUTHZ_H
+#define DW_AUTHZ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "dw_err.h"
+#include "dw_perm.h"
+
+/* Why a write is refused: a missing permission, or a rule that holds
+ * whoever asks (the LDAP side maps these to insufficientAccess,
+ * constraintViolation and unwillingToPerform). */
+enum dw_refusal {
+	DW_REFUSE_ACCESS = 1,
+	DW_REFUSE_CONSTRAINT,
+	DW_REFUSE_UNWILLING,
+};
+
+struct dw_authz_denial {
+	enum dw_refusal kind;
+	const char *text; /* static, never NULL after a denial */
+};
+
+/* Who is writing. */
+struct dw_authz_actor {
+	bool root;	  /* the database's rootdn: role checks skipped */
+	bool super_admin; /* holds the super-admin role */
+	struct dw_perms perms;
+};
+
+/* What is known about an actor that is not the rootdn. */
+struct dw_authz_actor_facts {
+	bool admin_entry;   /* an entry directly below the admin base */
+	const char *status; /* its dwAccountStatus (NULL: none) */
+	size_t status_len;
+	bool role_single;   /* exactly one dwRole value */
+	const char *role;   /* that value */
+	size_t role_len;
+	bool role_found;    /* cn=<role> exists under the role base */
+	bool perms_ok;	    /* every dwPermission value parsed */
+};
+
+/*
+ * The actor rule: an identity other than the rootdn may write only as an
+ * active admin entry whose single, well-formed dwRole names an existing
+ * role whose permissions all parse.  Anything missing or malformed
+ * denies (DW_REFUSE_ACCESS).
+ */
+enum dw_decision dw_authz_actor_ok(
+    const struct dw_authz_actor_facts *f, struct dw_authz_denial *why);
+
+/* Changes to an admin entry (one write may carry several). */
+enum dw_admin_change {
+	DW_ADMIN_CREATE = 1 << 0,     /* add (an invitation included) */
+	DW_ADMIN_DELETE = 1 << 1,     /* delete (a revocation included) */
+	DW_ADMIN_RENAME = 1 << 2,     /* modrdn, or a move */
+	DW_ADMIN_SET_ROLE = 1 << 3,   /* dwRole changes */
+	DW_ADMIN_DEACTIVATE = 1 << 4, /* dwAccountStatus becomes deactivated */
+	DW_ADMIN_ACTIVATE = 1 << 5,   /* dwAccountStatus becomes active */
+	DW_ADMIN_PASSWORD = 1 << 6,   /* userPassword (exop or modify) */
+	DW_ADMIN_OTHER = 1 << 7,      /* anything else */
+};
+
+/*
+ * Writes at or below the admin base.  changes is a set of
+ * enum dw_admin_change; self: the actor is the target.
+ * - Only a password change on one's own entry needs no permission.
+ * - A user cannot change their own role, deactivate, delete or rename
+ *   themselves (DW_REFUSE_UNWILLING).
+ * - Everything else needs admin-users:write (DW_REFUSE_ACCESS).
+ * - Making an account active (reactivation) needs the super-admin role.
+ * - The rootdn is allowed (its invariants are checked apart).
+ * An empty change set is allowed for nobody but the rootdn.
+ */
+enum dw_decision dw_authz_admin_write(const struct dw_authz_actor *a,
+    unsigned changes, bool self, struct dw_authz_denial *why);
+
+/*
+ * The last-super-admin invariant, for everyone (the rootdn too): a write
+ * that leaves the target no longer an active super-admin (it was one
+ * before; it is deactivated, demoted, deleted or renamed) is refused
+ * when active_super_admins (counted under the same lock that serialises
+ * these writes) is 1 or less.  DW_REFUSE_UNWILLING.
+ */
+enum dw_decision dw_authz_last_super_admin(bool was_active_super_admin,
+    bool stays_active_super_admin, unsigned long active_super_admins,
+    struct dw_authz_denial *why);
+
+/* Writes to the security policy entry: security:write. */
+enum dw_decision dw_authz_policy_write(
+    const struct dw_authz_actor *a, struct dw_authz_denial *why);
+
+enum dw_role_change {
+	DW_ROLE_CREATE = 1,
+	DW_ROLE_MODIFY,
+	DW_ROLE_DELETE,
+	DW_ROLE_RENAME,
+};
+
+/*
+ * Writes at or below the role base.
+ * - Only the super-admin role may create, modify, delete or rename
+ *   (DW_REFUSE_ACCESS); the rootdn may too.
+ * - builtin (the entry has dwBuiltin TRUE, or the write would give it
+ *   one): a built-in role cannot be modified or renamed by anyone, nor
+ *   deleted, nor created, except by the rootdn (dwadm init creates them
+ *   and deletes them when it rolls back).  DW_REFUSE_UNWILLING.
+ * - A role assigned to any admin (assigned > 0) cannot be deleted or
+ *   renamed, by anyone.  DW_REFUSE_UNWILLING.
+ */
+enum dw_decision dw_authz_role_write(const struct dw_authz_actor *a,
+    enum dw_role_change change, bool builtin, unsigned long assigned,
+    struct dw_authz_denial *why);
+
+/*
+ * Validate the dwPermission values of a role: vals[i] of lens[i] bytes,
+ * n of them.  A custom role (builtin false) goes through
+ * dw_perm_parse_custom: an unknown section or malformed value and a
+ * super-admin-only section are refused (DW_REFUSE_CONSTRAINT); a
+ * built-in role through dw_perm_parse.  On success *out (may be NULL)
+ * holds the parsed set.
+ */
+enum dw_decision dw_authz_role_perms(const char *const *vals,
+    const size_t *lens, size_t n, bool builtin, struct dw_perms *out,
+    struct dw_authz_denial *why);
+
+#endif
