@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dw_account.h"
+#include "dw_str.h"
 
 static const struct {
 	const char		*name;
@@ -21,29 +22,6 @@ static const struct {
 
 #define NSTATES	(sizeof(account_states) / sizeof(account_states[0]))
 
-/* ASCII-only case-insensitive equality of s[0..len) and the C string lit;
- * independent of the host process's locale. */
-static int
-ascii_eq(const char *s, size_t len, const char *lit)
-{
-	size_t		i;
-	unsigned char	a, b;
-
-	if (strlen(lit) != len)
-		return 0;
-	for (i = 0; i < len; i++) {
-		a = (unsigned char)s[i];
-		b = (unsigned char)lit[i];
-		if (a >= 'A' && a <= 'Z')
-			a += 'a' - 'A';
-		if (b >= 'A' && b <= 'Z')
-			b += 'a' - 'A';
-		if (a != b)
-			return 0;
-	}
-	return 1;
-}
-
 int
 dw_account_state_parse(const char *s, size_t len,
     enum dw_account_state *out)
@@ -53,7 +31,7 @@ dw_account_state_parse(const char *s, size_t len,
 	if (s == NULL || out == NULL)
 		return DW_ERR_INVAL;
 	for (i = 0; i < NSTATES; i++) {
-		if (ascii_eq(s, len, account_states[i].name)) {
+		if (dw_ascii_caseeq(s, len, account_states[i].name)) {
 			*out = account_states[i].state;
 			return DW_OK;
 		}

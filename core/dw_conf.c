@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "dw_conf.h"
+#include "dw_str.h"
 #include "dw_invite.h"
 
 #define DEFAULT_BINDDN_PREFIX	"cn=portal,ou=services,"
@@ -90,22 +91,6 @@ text_ok(const char *s, size_t len)
 	return 1;
 }
 
-static int
-has_prefix_ci(const char *s, const char *lit)
-{
-	unsigned char	c;
-	size_t		i;
-
-	for (i = 0; lit[i] != '\0'; i++) {
-		c = (unsigned char)s[i];
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		if (c != (unsigned char)lit[i])
-			return 0;
-	}
-	return 1;
-}
-
 /* One LDAP URI: ldap://, ldaps:// or ldapi://, printable ASCII, no blank. */
 static int
 uri_ok(const char *s, size_t len)
@@ -117,8 +102,9 @@ uri_ok(const char *s, size_t len)
 	for (i = 0; i < len; i++)
 		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
 			return 0;
-	return has_prefix_ci(s, "ldap://") || has_prefix_ci(s, "ldaps://") ||
-	    has_prefix_ci(s, "ldapi://");
+	return dw_ascii_caseprefix(s, strlen(s), "ldap://") ||
+	    dw_ascii_caseprefix(s, strlen(s), "ldaps://") ||
+	    dw_ascii_caseprefix(s, strlen(s), "ldapi://");
 }
 
 static int

@@ -8,16 +8,11 @@
 #include <string.h>
 
 #include "dw_email.h"
+#include "dw_str.h"
 
 #define LOCAL_MAX	64
 #define DOMAIN_MAX	253
 #define LABEL_MAX	63
-
-static char
-ascii_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
-}
 
 static int
 is_alnum_lower(char c)
@@ -88,7 +83,7 @@ dw_email_normalize(const char *in, size_t len, char *out, size_t outsz)
 		goto out;
 	rc = DW_ERR_INVAL;
 	for (i = 0; i < len; i++)
-		buf[i] = ascii_lower(in[i]);
+		buf[i] = dw_ascii_lower(in[i]);
 	buf[len] = '\0';
 	/* A NUL byte, or any byte outside the allowed sets, fails below. */
 	if ((at = memchr(buf, '@', len)) == NULL ||

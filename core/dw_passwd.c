@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "dw_passwd.h"
+#include "dw_str.h"
 
 #define ARGON2ID_PREFIX		"$argon2id$"
 #define SCHEME_NAME_MAX		32
@@ -119,24 +120,6 @@ out:
 	return rc;
 }
 
-/* Does v start with "{ARGON2}", the scheme name in any ASCII case? */
-static int
-scheme_is_argon2(const char *v)
-{
-	const char	*lit = DW_ARGON2_SCHEME;
-	unsigned char	 c;
-	size_t		 i;
-
-	for (i = 0; lit[i] != '\0'; i++) {
-		c = (unsigned char)v[i];
-		if (c >= 'a' && c <= 'z')
-			c -= 'a' - 'A';
-		if (c != (unsigned char)lit[i])
-			return 0;
-	}
-	return 1;
-}
-
 /* Parse a decimal number at s[*i..]: 1..max, no leading zero. */
 static int
 phc_number(const char *s, size_t len, size_t *i, unsigned long max)
@@ -219,7 +202,7 @@ dw_passwd_verify(const char *stored, size_t storedlen,
 
 	memset(str, 0, sizeof(str));
 	if (stored == NULL || storedlen <= plen ||
-	    !scheme_is_argon2(stored))
+	    !dw_ascii_caseprefix(stored, storedlen, DW_ARGON2_SCHEME))
 		goto out;
 	h = stored + plen;
 	hlen = storedlen - plen;

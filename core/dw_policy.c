@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dw_policy.h"
+#include "dw_str.h"
 
 #define CIDR_TEXT_MAX	(INET6_ADDRSTRLEN + 4)
 
@@ -57,27 +58,6 @@ dw_policy_attr(enum dw_policy_key k)
 	return policy_keys[k].attr;
 }
 
-static int
-ascii_eq(const char *s, size_t len, const char *lit)
-{
-	size_t		i;
-	unsigned char	a, b;
-
-	if (strlen(lit) != len)
-		return 0;
-	for (i = 0; i < len; i++) {
-		a = (unsigned char)s[i];
-		b = (unsigned char)lit[i];
-		if (a >= 'A' && a <= 'Z')
-			a += 'a' - 'A';
-		if (b >= 'A' && b <= 'Z')
-			b += 'a' - 'A';
-		if (a != b)
-			return 0;
-	}
-	return 1;
-}
-
 int
 dw_policy_key_from_attr(const char *name, size_t len,
     enum dw_policy_key *out)
@@ -87,7 +67,7 @@ dw_policy_key_from_attr(const char *name, size_t len,
 	if (name == NULL || out == NULL)
 		return DW_ERR_INVAL;
 	for (i = 0; i < DW_POL__COUNT; i++) {
-		if (ascii_eq(name, len, policy_keys[i].attr)) {
+		if (dw_ascii_caseeq(name, len, policy_keys[i].attr)) {
 			*out = (enum dw_policy_key)i;
 			return DW_OK;
 		}
