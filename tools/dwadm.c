@@ -121,9 +121,11 @@ dwadm_setup(struct dwadm *d)
 	err[0] = '\0';
 	rc = dw_client_conf_load(&d->conf, cl.conf_path, !cl.conf_explicit,
 	    err, sizeof(err));
+	/* dw_client_conf_load's messages already name the file. */
+	if (rc != DW_OK && err[0] != '\0')
+		return dwadm_fail("%s", err);
 	if (rc != DW_OK)
-		return dwadm_fail("%s: %s", cl.conf_path,
-		    err[0] != '\0' ? err : dw_strerror(rc));
+		return dwadm_fail("%s: %s", cl.conf_path, dw_strerror(rc));
 	if (cl.base != NULL) {
 		rc = dw_client_conf_set(&d->conf, "base", cl.base, err,
 		    sizeof(err));
