@@ -74,21 +74,28 @@ parse(const char *sub, const char *help, int argc, char **argv,
 	return 0;
 }
 
-/* Read dwRole and dwAccountStatus of the admin at dn. */
+/*
+ * Read dwRole and dwAccountStatus of the admin at dn.  An entry the caller
+ * may not read looks absent; *hidden is then set and 0 returned, so that
+ * the caller still sends its change and the directory decides (and
+ * audits the refusal) instead of dwadm refusing on its own.
+ */
 static int
-read_admin(struct dwadm *d, const char *dn, const char *email, char **role,
-    char **status)
+read_admin(struct dwadm *d, const char *dn, char **role, char **status,
+    bool *hidden)
 {
 	static char	*attrs[] = { "dwRole", "dwAccountStatus", NULL };
 	LDAPMessage	*res = NULL, *e;
 	int		 rc, ret = DWADM_EXIT_FAIL;
 
 	*role = *status = NULL;
+	*hidden = false;
 	rc = dwadm_read_entry(d->ld, dn, "(objectClass=dwAdminUser)", attrs,
 	    &res, &e);
-	if (rc == LDAP_NO_SUCH_OBJECT)
-		ret = dwadm_fail("no such admin: %s", email);
-	else if (rc != LDAP_SUCCESS)
+	if (rc == LDAP_NO_SUCH_OBJECT) {
+		*hidden = true;
+		ret = 0;
+	} else if (rc != LDAP_SUCCESS)
 		ret = dwadm_ldap_fail(d->ld, rc, "cannot read the account");
 	else {
 		*role = dwadm_first_value(d->ld, e, "dwRole");
@@ -100,11 +107,12 @@ read_admin(struct dwadm *d, const char *dn, const char *email, char **role,
 }
 
 /*
- * Replace attr with value on dn, asserting (attr=old) (old NULL: the
- * attribute must be absent).  Returns the LDAP result.
+ * Replace attr with value on dn.  With check set, only if (attr=old) still
+ * holds (old NULL: the attribute must be absent); old is a role name or an
+ * account state, both validated to [a-z0-9-].  Returns the LDAP result.
  */
 static int
-replace_asserted(LDAP *ld, const char *dn, const char *attr,
+replace_asserted(LDAP *ld, const char *dn, const char *attr, bool check,
     const char *old, const char *value)
 {
 	LDAPControl	*ctrl = NULL, *ctrls[2];
@@ -112,15 +120,19 @@ replace_asserted(LDAP *ld, const char *dn, const char *attr,
 	char		 filter[256], *vals[2];
 	int		 n, rc;
 
-	if (old != NULL)
-		n = snprintf(filter, sizeof(filter), "(%s=%s)", attr, old);
-	else
-		n = snprintf(filter, sizeof(filter), "(!(%s=*))", attr);
-	if (n < 0 || (size_t)n >= sizeof(filter))
-		return LDAP_FILTER_ERROR;
-	if ((rc = ldap_create_assertion_control(ld, filter, 1, &ctrl)) !=
-	    LDAP_SUCCESS)
-		return rc;
+	if (check) {
+		if (old != NULL)
+			n = snprintf(filter, sizeof(filter), "(%s=%s)", attr,
+			    old);
+		else
+			n = snprintf(filter, sizeof(filter), "(!(%s=*))",
+			    attr);
+		if (n < 0 || (size_t)n >= sizeof(filter))
+			return LDAP_FILTER_ERROR;
+		if ((rc = ldap_create_assertion_control(ld, filter, 1,
+		    &ctrl)) != LDAP_SUCCESS)
+			return rc;
+	}
 	vals[0] = (char *)value;
 	vals[1] = NULL;
 	mod.mod_op = LDAP_MOD_REPLACE;
@@ -130,7 +142,7 @@ replace_asserted(LDAP *ld, const char *dn, const char *attr,
 	mods[1] = NULL;
 	ctrls[0] = ctrl;
 	ctrls[1] = NULL;
-	rc = ldap_modify_ext_s(ld, dn, mods, ctrls, NULL);
+	rc = ldap_modify_ext_s(ld, dn, mods, ctrl != NULL ? ctrls : NULL, NULL);
 	ldap_control_free(ctrl);
 	return rc;
 }
@@ -144,6 +156,7 @@ dwadm_user_set_role(struct dwadm *d, int argc, char **argv)
 	char		 rdn[DWADM_DN_MAX], what[DW_EMAIL_MAX + 64];
 	char		*old = NULL, *status = NULL;
 	const char	*role;
+	bool		 hidden;
 	int		 rc, done, ret = DWADM_EXIT_FAIL;
 
 	if ((rc = parse("set-role", set_role_help, argc, argv, 2, &done)) !=
@@ -171,9 +184,9 @@ dwadm_user_set_role(struct dwadm *d, int argc, char **argv)
 		    role);
 	if (rc != LDAP_SUCCESS)
 		return dwadm_ldap_fail(d->ld, rc, "cannot read the role");
-	if ((rc = read_admin(d, dn, email, &old, &status)) != 0)
+	if ((rc = read_admin(d, dn, &old, &status, &hidden)) != 0)
 		return rc;
-	if (old != NULL && strcasecmp(old, role) == 0) {
+	if (old != NULL && strcmp(old, role) == 0) {
 		(void)printf("%s already has the role %s\n", email, role);
 		ret = 0;
 		goto out;
@@ -183,10 +196,14 @@ dwadm_user_set_role(struct dwadm *d, int argc, char **argv)
 		    "repair the entry", email);
 		goto out;
 	}
-	rc = replace_asserted(d->ld, dn, "dwRole", old, role);
+	rc = replace_asserted(d->ld, dn, "dwRole", !hidden, old, role);
 	if (rc == LDAP_ASSERTION_FAILED) {
 		ret = dwadm_fail("%s: the role changed meanwhile; try again",
 		    email);
+		goto out;
+	}
+	if (rc == LDAP_NO_SUCH_OBJECT) {
+		ret = dwadm_fail("no such admin: %s", email);
 		goto out;
 	}
 	if (rc != LDAP_SUCCESS) {
@@ -213,6 +230,7 @@ dwadm_user_set_status(struct dwadm *d, int argc, char **argv)
 	char			 what[DW_EMAIL_MAX + 64];
 	char			*role = NULL, *status = NULL;
 	bool			 deact = strcmp(sub, "deactivate") == 0;
+	bool			 hidden;
 	int			 rc, done, ret = DWADM_EXIT_FAIL;
 
 	help = deact ? deactivate_help : reactivate_help;
@@ -229,8 +247,10 @@ dwadm_user_set_status(struct dwadm *d, int argc, char **argv)
 		return rc;
 	if ((rc = dwadm_connect(d)) != 0)
 		return rc;
-	if ((rc = read_admin(d, dn, email, &role, &status)) != 0)
+	if ((rc = read_admin(d, dn, &role, &status, &hidden)) != 0)
 		return rc;
+	if (hidden)
+		goto send;
 	if (status == NULL ||
 	    dw_account_state_parse(status, strlen(status), &st) != DW_OK) {
 		ret = dwadm_fail("%s has no valid account status; ask root to "
@@ -246,10 +266,16 @@ dwadm_user_set_status(struct dwadm *d, int argc, char **argv)
 			    dw_account_state_name(st));
 		goto out;
 	}
-	rc = replace_asserted(d->ld, dn, "dwAccountStatus", from, want);
+send:
+	rc = replace_asserted(d->ld, dn, "dwAccountStatus", !hidden, from,
+	    want);
 	if (rc == LDAP_ASSERTION_FAILED) {
 		ret = dwadm_fail("%s: the account changed meanwhile; try "
 		    "again", email);
+		goto out;
+	}
+	if (rc == LDAP_NO_SUCH_OBJECT) {
+		ret = dwadm_fail("no such admin: %s", email);
 		goto out;
 	}
 	if (rc != LDAP_SUCCESS) {
