@@ -14,7 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "dw_err.h"
+#include "dw_account.h"
 #include "dw_perm.h"
+#include "dw_policy.h"
 
 /* Why a write is refused: a missing permission, or a rule that holds
  * whoever asks (the LDAP side maps these to insufficientAccess,
@@ -132,5 +134,102 @@ enum dw_decision dw_authz_role_write(const struct dw_authz_actor *a,
 enum dw_decision dw_authz_role_perms(const char *const *vals,
     const size_t *lens, size_t n, bool builtin, struct dw_perms *out,
     struct dw_authz_denial *why);
+
+/* ---- values and shapes (review fixes) ------------------------------- */
+
+/*
+ * Role values.  Role names are exact lower-case byte strings: a dwRole
+ * value, whoever writes it (the rootdn too), must pass
+ * dw_role_name_check and name an existing role entry exactly
+ * (role_exists: the overlay found cn=<v> whose name is byte-for-byte v).
+ * DW_REFUSE_CONSTRAINT.
+ */
+enum dw_decision dw_authz_role_value(const char *v, size_t len,
+    bool role_exists, struct dw_authz_denial *why);
+
+/* Do two dwRole values (NULL: none) differ?  Exact bytes: any write that
+ * stores a different byte string is a role change. */
+bool dw_authz_role_differs(
+    const char *a, size_t alen, const char *b, size_t blen);
+
+/* Is v exactly the super-admin role name (bytes)? */
+bool dw_authz_role_is_super_admin(const char *v, size_t len);
+
+/*
+ * dwAccountStatus values: exactly "invited", "active" or "deactivated"
+ * (canonical lower case, no spaces), on every write, the rootdn's too.
+ * On success *out (may be NULL) is the state.  DW_REFUSE_CONSTRAINT.
+ */
+enum dw_decision dw_authz_status_value(const char *v, size_t len,
+    enum dw_account_state *out, struct dw_authz_denial *why);
+
+/*
+ * Account status transitions of a client write (the accept-invite
+ * operation is the overlay's own and never asks).  has_old/has_new:
+ * the entry has a status before/after the write.
+ * - create (an add): a client adds only an invited account (an
+ *   invitation); the rootdn may add any state (dwadm init, seeding).
+ * - modify, unchanged: allowed.
+ * - a user never changes their own status (DW_REFUSE_UNWILLING).
+ * - the status cannot be removed (DW_REFUSE_CONSTRAINT).
+ * - the only changes are active -> deactivated and deactivated ->
+ *   active (who may do them: dw_authz_admin_write), for the rootdn too;
+ *   anything else (-> invited, invited -> active, none -> any) is
+ *   DW_REFUSE_UNWILLING.
+ */
+enum dw_decision dw_authz_status_change(const struct dw_authz_actor *a,
+    bool create, bool has_old, enum dw_account_state old_st, bool has_new,
+    enum dw_account_state new_st, bool self, struct dw_authz_denial *why);
+
+/* Values of one attribute, for the shape rules. */
+struct dw_authz_vals {
+	const char *const *v;
+	const size_t *len;
+	size_t n;
+};
+
+/*
+ * The name of an entry added below the admin base: a direct child
+ * (direct_child) named uid=<e-mail> (rdn_is_uid: one AVA, attribute uid)
+ * whose value dw_email_normalize returns unchanged, with exactly one uid
+ * value equal (bytes) to it and every mail value (if any) equal to it
+ * too.  For everyone, the rootdn included.  DW_REFUSE_CONSTRAINT.
+ */
+enum dw_decision dw_authz_admin_name(bool direct_child, bool rdn_is_uid,
+    const char *rdn_val, size_t rdn_len, const struct dw_authz_vals *uid,
+    const struct dw_authz_vals *mail, struct dw_authz_denial *why);
+
+/* A modify of an admin entry's uid or mail (they are its name):
+ * refused for everyone.  DW_REFUSE_CONSTRAINT. */
+enum dw_decision dw_authz_admin_name_modify(struct dw_authz_denial *why);
+
+/*
+ * The policy subtree (the policy base and everything below it): every
+ * write needs security:write (dw_authz_policy_write).  An add is allowed
+ * only of the policy base itself (is_base) or of the policy entry
+ * (is_policy_entry) with object class dwSecurityPolicy
+ * (has_policy_class); renames are refused.  DW_REFUSE_UNWILLING.
+ */
+enum dw_decision dw_authz_policy_add(bool is_base, bool is_policy_entry,
+    bool has_policy_class, struct dw_authz_denial *why);
+enum dw_decision dw_authz_policy_rename(struct dw_authz_denial *why);
+
+/*
+ * An attribute written on the policy entry: a policy attribute (*key
+ * set), or any other attribute whose name does not start with "dw"
+ * (*key = DW_POL__COUNT).  An unknown dw* attribute is refused
+ * (DW_REFUSE_CONSTRAINT).
+ */
+enum dw_decision dw_authz_policy_attr(const char *name, size_t len,
+    enum dw_policy_key *key, struct dw_authz_denial *why);
+/* One value written to key k, validated with dw_policy_set; the text
+ * names the attribute and its rule.  DW_REFUSE_CONSTRAINT. */
+enum dw_decision dw_authz_policy_value(enum dw_policy_key k, const char *v,
+    size_t len, struct dw_authz_denial *why);
+/* Removing key k's value (delete, or replace with nothing): allowed only
+ * for dwIpAllowlist (every other key is required).  Incrementing (inc)
+ * any policy key is refused too.  DW_REFUSE_CONSTRAINT. */
+enum dw_decision dw_authz_policy_remove(
+    enum dw_policy_key k, bool inc, struct dw_authz_denial *why);
 
 #endif

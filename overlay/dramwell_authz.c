@@ -23,6 +23,7 @@
 #include "dw_account.h"
 #include "dw_authz.h"
 #include "dw_perm.h"
+#include "dw_policy.h"
 
 /* Bytes of an "attr: old -> new" detail; sessions ended in one operation. */
 #define DRAMWELL_DIFF_MAX 1024
@@ -37,7 +38,8 @@ enum dramwell_area {
 
 struct dramwell_authz_ads {
 	AttributeDescription *cn, *role, *status, *perm, *builtin, *suser;
-	AttributeDescription *pw;
+	AttributeDescription *pw, *uid, *mail;
+	ObjectClass *oc_policy;
 };
 
 static int
@@ -51,8 +53,13 @@ dramwell_authz_ads(struct dramwell_authz_ads *a)
 	    slap_str2ad("dwAccountStatus", &a->status, &text) != LDAP_SUCCESS ||
 	    slap_str2ad("dwPermission", &a->perm, &text) != LDAP_SUCCESS ||
 	    slap_str2ad("dwBuiltin", &a->builtin, &text) != LDAP_SUCCESS ||
-	    slap_str2ad("dwSessionUser", &a->suser, &text) != LDAP_SUCCESS)
+	    slap_str2ad("dwSessionUser", &a->suser, &text) != LDAP_SUCCESS ||
+	    slap_str2ad("uid", &a->uid, &text) != LDAP_SUCCESS ||
+	    slap_str2ad("mail", &a->mail, &text) != LDAP_SUCCESS)
 		return -1;
+	/* May be missing from a broken schema: the backend then refuses
+	 * the policy entry itself. */
+	a->oc_policy = oc_find("dwSecurityPolicy");
 	a->pw = slap_schema.si_ad_userPassword;
 	return 0;
 }
@@ -69,6 +76,27 @@ dramwell_authz_db_destroy(struct dramwell_info *di)
 	ldap_pvt_thread_mutex_destroy(&di->di_authz_mutex);
 }
 
+/* The policy base: the parent of the policy entry. */
+static void
+dramwell_policy_nbase(struct dramwell_info *di, struct berval *out)
+{
+	BER_BVZERO(out);
+	if (!BER_BVISEMPTY(&di->di_policy_ndn))
+		dnParent(&di->di_policy_ndn, out);
+}
+
+/* Is ndn at or below the policy base (the whole policy subtree)? */
+static int
+dramwell_in_policy(struct dramwell_info *di, struct berval *ndn)
+{
+	struct berval pb;
+
+	dramwell_policy_nbase(di, &pb);
+	if (BER_BVISEMPTY(&pb))
+		return dramwell_dn_within(ndn, &di->di_policy_ndn);
+	return dramwell_dn_within(ndn, &pb);
+}
+
 static enum dramwell_area
 dramwell_area(struct dramwell_info *di, struct berval *ndn)
 {
@@ -78,7 +106,7 @@ dramwell_area(struct dramwell_info *di, struct berval *ndn)
 		return DW_AREA_ADMIN;
 	if (dramwell_dn_within(ndn, &di->di_role_nbase))
 		return DW_AREA_ROLE;
-	if (dramwell_dn_within(ndn, &di->di_policy_ndn))
+	if (dramwell_in_policy(di, ndn))
 		return DW_AREA_POLICY;
 	return DW_AREA_NONE;
 }
@@ -355,7 +383,24 @@ struct dramwell_collect {
 	unsigned long n;
 	BerVarray dns; /* o_tmpmemctx; only when collecting */
 	int collect;
+	/* When set: count only entries with exactly one role value that is
+	 * these bytes and exactly one dwAccountStatus value "active" (the
+	 * filter only finds candidates: its matching rules ignore case and
+	 * insignificant spaces). */
+	AttributeDescription *v_role, *v_status;
+	const struct berval *v_want;
 };
+
+/* Does e hold exactly one value of ad, equal (bytes) to want? */
+static int
+dramwell_exactly(Entry *e, AttributeDescription *ad, const struct berval *want)
+{
+	Attribute *a = e != NULL ? attr_find(e->e_attrs, ad) : NULL;
+
+	return a != NULL && a->a_numvals == 1 &&
+	       !dw_authz_role_differs(a->a_vals[0].bv_val,
+		   a->a_vals[0].bv_len, want->bv_val, want->bv_len);
+}
 
 static int
 dramwell_collect_cb(Operation *op, SlapReply *rs)
@@ -364,6 +409,13 @@ dramwell_collect_cb(Operation *op, SlapReply *rs)
 
 	if (rs->sr_type != REP_SEARCH)
 		return 0;
+	if (c->v_role != NULL) {
+		static const struct berval active = BER_BVC("active");
+
+		if (!dramwell_exactly(rs->sr_entry, c->v_role, c->v_want) ||
+		    !dramwell_exactly(rs->sr_entry, c->v_status, &active))
+			return 0;
+	}
 	c->n++;
 	if (c->collect && c->n <= DRAMWELL_SESSIONS_MAX) {
 		struct berval dn;
@@ -382,6 +434,8 @@ static int
 dramwell_search(Operation *op, struct berval *base, struct berval *nbase,
     int scope, Filter *f, struct dramwell_collect *c)
 {
+	AttributeName an[3];
+
 	Operation op2 = {0};
 	SlapReply rs2 = {REP_RESULT};
 	slap_callback cb = {0};
@@ -410,8 +464,19 @@ dramwell_search(Operation *op, struct berval *base, struct berval *nbase,
 	op2.ors_slimit = SLAP_NO_LIMIT;
 	op2.ors_tlimit = SLAP_NO_LIMIT;
 	op2.ors_limit = NULL;
-	op2.ors_attrsonly = 1;
-	op2.ors_attrs = slap_anlist_no_attrs;
+	if (c->v_role != NULL) {
+		memset(an, 0, sizeof(an));
+		an[0].an_desc = c->v_role;
+		an[0].an_name = c->v_role->ad_cname;
+		an[1].an_desc = c->v_status;
+		an[1].an_name = c->v_status->ad_cname;
+		BER_BVZERO(&an[2].an_name);
+		op2.ors_attrsonly = 0;
+		op2.ors_attrs = an;
+	} else {
+		op2.ors_attrsonly = 1;
+		op2.ors_attrs = slap_anlist_no_attrs;
+	}
 	op2.ors_filter = f;
 	op2.ors_filterstr = fstr;
 	slap_op_time(&op2.o_time, &op2.o_tincr);
@@ -432,7 +497,7 @@ dramwell_count_role(Operation *op, struct dramwell_info *di,
     struct dramwell_authz_ads *ads, const struct berval *role, int active_only,
     unsigned long *n)
 {
-	struct dramwell_collect c = {0, NULL, 0};
+	struct dramwell_collect c = {0, NULL, 0, NULL, NULL, NULL};
 	AttributeAssertion ava_role = ATTRIBUTEASSERTION_INIT;
 	AttributeAssertion ava_st = ATTRIBUTEASSERTION_INIT;
 	Filter fand = {0}, frole = {0}, fst = {0};
@@ -459,6 +524,10 @@ dramwell_count_role(Operation *op, struct dramwell_info *di,
 		fand.f_choice = LDAP_FILTER_AND;
 		fand.f_and = &frole;
 		frole.f_next = &fst;
+		/* Trust no matching rule: read the candidates. */
+		c.v_role = ads->role;
+		c.v_status = ads->status;
+		c.v_want = role;
 	}
 	rc = dramwell_search(op, &di->di_admin_base, &di->di_admin_nbase,
 	    LDAP_SCOPE_ONELEVEL, active_only ? &fand : &frole, &c);
@@ -477,7 +546,7 @@ static int
 dramwell_end_sessions(Operation *op, struct dramwell_info *di,
     struct dramwell_authz_ads *ads, struct berval *ndn, unsigned long *n)
 {
-	struct dramwell_collect c = {0, NULL, 1};
+	struct dramwell_collect c = {0, NULL, 1, NULL, NULL, NULL};
 	AttributeAssertion ava = ATTRIBUTEASSERTION_INIT;
 	Filter f = {0};
 	int i, rc;
@@ -546,22 +615,45 @@ dramwell_role_ndn(Operation *op, struct dramwell_info *di,
 	return rc;
 }
 
-/* Does the role name (checked) exist as an entry under the role base? */
+/* The value of the leading RDN of dn (as stored, not normalised). */
+static void
+dramwell_rdn_value_of(struct berval *dn, struct berval *val)
+{
+	struct berval rdn;
+	char *eq;
+
+	BER_BVZERO(val);
+	dnRdn(dn, &rdn);
+	eq = memchr(rdn.bv_val, '=', rdn.bv_len);
+	if (eq == NULL)
+		return;
+	val->bv_val = eq + 1;
+	val->bv_len = rdn.bv_len - (size_t)(eq + 1 - rdn.bv_val);
+}
+
+/*
+ * Does the role name exist, exactly, as an entry under the role base?
+ * The DN lookup matches case-insensitively; the entry's own name must
+ * then be the same bytes (role names are exact lower-case values).
+ */
 static int
 dramwell_role_exists(Operation *op, slap_overinst *on, struct dramwell_info *di,
     const struct berval *name)
 {
-	struct berval ndn = BER_BVNULL;
+	struct berval ndn = BER_BVNULL, have;
 	Entry *e = NULL;
 	int yes = 0;
 
-	if (dw_role_name_check(name->bv_val, name->bv_len) != DW_OK ||
+	if (BER_BVISNULL(name) ||
+	    dw_role_name_check(name->bv_val, name->bv_len) != DW_OK ||
 	    dramwell_role_ndn(op, di, name, &ndn) != LDAP_SUCCESS)
 		return 0;
 	if (overlay_entry_get_ov(op, &ndn, NULL, NULL, 0, &e, on) ==
 		LDAP_SUCCESS &&
 	    e != NULL) {
-		yes = 1;
+		dramwell_rdn_value_of(&e->e_name, &have);
+		yes = !dw_authz_role_differs(
+		    have.bv_val, have.bv_len, name->bv_val, name->bv_len);
 		overlay_entry_release_ov(op, e, 0, on);
 	}
 	op->o_tmpfree(ndn.bv_val, op->o_tmpmemctx);
@@ -615,6 +707,16 @@ dramwell_actor(Operation *op, slap_overinst *on, struct dramwell_info *di,
 		LDAP_SUCCESS &&
 	    e != NULL) {
 		int builtin = dramwell_is_true(e, ads->builtin);
+		struct berval have;
+
+		dramwell_rdn_value_of(&e->e_name, &have);
+		if (dw_authz_role_differs(have.bv_val, have.bv_len,
+			role.bv_val, role.bv_len)) {
+			/* cn=<case variant>: not this role */
+			overlay_entry_release_ov(op, e, 0, on);
+			e = NULL;
+			goto decide;
+		}
 
 		f.role_found = true;
 		f.perms_ok = true;
@@ -629,10 +731,11 @@ dramwell_actor(Operation *op, slap_overinst *on, struct dramwell_info *di,
 			if (rc != DW_OK)
 				f.perms_ok = false;
 		}
-		a->super_admin =
-		    builtin && dramwell_bv_is(&role, DW_ROLE_SUPER_ADMIN);
+		a->super_admin = builtin && dw_authz_role_is_super_admin(
+						role.bv_val, role.bv_len);
 		overlay_entry_release_ov(op, e, 0, on);
 	}
+decide:
 	d = dw_authz_actor_ok(&f, why);
 	if (d != DW_ALLOW)
 		dw_perms_init(&a->perms);
@@ -739,28 +842,99 @@ dramwell_mod_single(Modifications *mods, AttributeDescription *ad,
 	return touched;
 }
 
-static int
-dramwell_state_ok(const struct berval *v)
+/* The exact state of a stored or written value: 0 when none or not
+ * exactly canonical. */
+static enum dw_account_state
+dramwell_state(const struct berval *v)
 {
 	enum dw_account_state st;
 
-	return !BER_BVISNULL(v) &&
-	       dw_account_state_parse(v->bv_val, v->bv_len, &st) == DW_OK;
+	if (BER_BVISNULL(v) ||
+	    dw_authz_status_value(v->bv_val, v->bv_len, &st, NULL) != DW_ALLOW)
+		return 0;
+	return st;
 }
 
 static int
 dramwell_state_is(const struct berval *v, enum dw_account_state want)
 {
-	enum dw_account_state st;
+	return dramwell_state(v) == want;
+}
 
-	return !BER_BVISNULL(v) &&
-	       dw_account_state_parse(v->bv_val, v->bv_len, &st) == DW_OK &&
-	       st == want;
+static int
+dramwell_role_eq(const struct berval *a, const struct berval *b)
+{
+	return !dw_authz_role_differs(a->bv_val, BER_BVISNULL(a) ? 0 : a->bv_len,
+	    b->bv_val, BER_BVISNULL(b) ? 0 : b->bv_len);
 }
 
 #define DRAMWELL_ROLE_TEXT "dwRole must name an existing role"
 #define DRAMWELL_STATUS_TEXT                                                   \
 	"dwAccountStatus must be one of invited, active, deactivated"
+#define DRAMWELL_NAMES_MAX 8
+
+/* The values of a (at most DRAMWELL_NAMES_MAX) as dw_authz_vals. */
+static void
+dramwell_vals(Attribute *a, const char **v, size_t *l, struct dw_authz_vals *x)
+{
+	unsigned i;
+
+	x->v = v;
+	x->len = l;
+	x->n = 0;
+	for (i = 0; a != NULL && i < a->a_numvals && i < DRAMWELL_NAMES_MAX;
+	     i++) {
+		v[i] = a->a_vals[i].bv_val;
+		l[i] = a->a_vals[i].bv_len;
+		x->n++;
+	}
+	if (a != NULL && a->a_numvals > DRAMWELL_NAMES_MAX)
+		x->n = 0; /* fails every rule (one uid) */
+}
+
+/* The name rule of an entry added below the admin base. */
+static int
+dramwell_check_admin_name(struct dramwell_check *c)
+{
+	Operation *op = c->op;
+	Entry *e = op->ora_e;
+	const char *uv[DRAMWELL_NAMES_MAX], *mv[DRAMWELL_NAMES_MAX];
+	size_t ul[DRAMWELL_NAMES_MAX], ml[DRAMWELL_NAMES_MAX];
+	struct dw_authz_vals uid, mail;
+	struct berval rdn = BER_BVNULL;
+	LDAPRDN lrdn = NULL;
+	char *p = NULL;
+	AttributeDescription *ad = NULL;
+	const char *text, *rv = NULL;
+	size_t rl = 0;
+	bool is_uid = false;
+	Attribute *ma;
+	enum dw_decision d;
+
+	if (dnExtractRdn(&e->e_name, &rdn, op->o_tmpmemctx) == LDAP_SUCCESS &&
+	    ldap_bv2rdn_x(&rdn, &lrdn, &p, LDAP_DN_FORMAT_LDAP,
+		op->o_tmpmemctx) == LDAP_SUCCESS &&
+	    lrdn[0] != NULL && lrdn[1] == NULL &&
+	    slap_bv2ad(&lrdn[0]->la_attr, &ad, &text) == LDAP_SUCCESS &&
+	    ad == c->ads.uid) {
+		is_uid = true;
+		rv = lrdn[0]->la_value.bv_val;
+		rl = lrdn[0]->la_value.bv_len;
+	}
+	dramwell_vals(attr_find(e->e_attrs, c->ads.uid), uv, ul, &uid);
+	ma = attr_find(e->e_attrs, c->ads.mail);
+	dramwell_vals(ma, mv, ml, &mail);
+	if (ma != NULL && ma->a_numvals > DRAMWELL_NAMES_MAX)
+		is_uid = false;
+	d = dw_authz_admin_name(
+	    dramwell_child_of(&op->o_req_ndn, &c->di->di_admin_nbase), is_uid,
+	    rv, rl, &uid, &mail, &c->why);
+	if (lrdn != NULL)
+		ldap_rdnfree_x(lrdn, op->o_tmpmemctx);
+	if (!BER_BVISNULL(&rdn))
+		op->o_tmpfree(rdn.bv_val, op->o_tmpmemctx);
+	return d == DW_ALLOW ? LDAP_SUCCESS : dramwell_deny(c);
+}
 
 static int
 dramwell_check_admin(struct dramwell_check *c)
@@ -772,11 +946,12 @@ dramwell_check_admin(struct dramwell_check *c)
 	struct berval new_role, new_st;
 	unsigned changes = 0;
 	unsigned long count = 0;
-	bool self, was_sa, stays_sa, admin_entry;
+	bool self, was_sa, stays_sa, admin_entry, below;
 	Entry *e = NULL;
 	int rc = LDAP_SUCCESS, role_t = 0, st_t = 0;
 
 	admin_entry = dramwell_child_of(&op->o_req_ndn, &c->di->di_admin_nbase);
+	below = !dn_match(&op->o_req_ndn, &c->di->di_admin_nbase);
 	if (op->o_tag != LDAP_REQ_ADD &&
 	    overlay_entry_get_ov(
 		op, &op->o_req_ndn, NULL, NULL, 0, &e, c->on) == LDAP_SUCCESS &&
@@ -798,21 +973,38 @@ dramwell_check_admin(struct dramwell_check *c)
 	switch (op->o_tag) {
 	case LDAP_REQ_ADD: {
 		Attribute *a;
+		enum dw_account_state st = 0;
 
 		changes = DW_ADMIN_CREATE;
+		if (below) {
+			rc = dramwell_check_admin_name(c);
+			if (rc != LDAP_SUCCESS)
+				goto out;
+		}
 		a = attr_find(op->ora_e->e_attrs, ads->role);
 		if (a != NULL &&
-		    (a->a_numvals != 1 || !dramwell_role_exists(op, c->on,
-					      c->di, &a->a_vals[0]))) {
+		    (a->a_numvals != 1 ||
+			dw_authz_role_value(a->a_vals[0].bv_val,
+			    a->a_vals[0].bv_len,
+			    dramwell_role_exists(
+				op, c->on, c->di, &a->a_vals[0]),
+			    &c->why) != DW_ALLOW)) {
 			rc = dramwell_fail(
 			    c, LDAP_CONSTRAINT_VIOLATION, DRAMWELL_ROLE_TEXT);
 			goto out;
 		}
 		a = attr_find(op->ora_e->e_attrs, ads->status);
-		if (a != NULL && !c->actor.root &&
-		    (a->a_numvals != 1 || !dramwell_state_ok(&a->a_vals[0]))) {
+		if (a != NULL &&
+		    (a->a_numvals != 1 ||
+			dw_authz_status_value(a->a_vals[0].bv_val,
+			    a->a_vals[0].bv_len, &st, &c->why) != DW_ALLOW)) {
 			rc = dramwell_fail(
 			    c, LDAP_CONSTRAINT_VIOLATION, DRAMWELL_STATUS_TEXT);
+			goto out;
+		}
+		if (below && dw_authz_status_change(&c->actor, true, false, 0,
+				 a != NULL, st, false, &c->why) != DW_ALLOW) {
+			rc = dramwell_deny(c);
 			goto out;
 		}
 		break;
@@ -826,7 +1018,19 @@ dramwell_check_admin(struct dramwell_check *c)
 		break;
 	case LDAP_REQ_MODIFY: {
 		Modifications *ml;
+		enum dw_account_state os, ns;
 
+		for (ml = op->orm_modlist; below && ml != NULL;
+		     ml = ml->sml_next) {
+			if (ml->sml_flags & SLAP_MOD_INTERNAL)
+				continue;
+			if (ml->sml_desc->ad_type == ads->uid->ad_type ||
+			    ml->sml_desc->ad_type == ads->mail->ad_type) {
+				(void)dw_authz_admin_name_modify(&c->why);
+				rc = dramwell_deny(c);
+				goto out;
+			}
+		}
 		role_t = dramwell_mod_single(
 		    op->orm_modlist, ads->role, &old_role, &new_role);
 		st_t = dramwell_mod_single(
@@ -836,7 +1040,10 @@ dramwell_check_admin(struct dramwell_check *c)
 			    c, LDAP_CONSTRAINT_VIOLATION, DRAMWELL_ROLE_TEXT);
 			goto out;
 		}
-		if (st_t < 0) {
+		if (st_t < 0 ||
+		    (st_t && !BER_BVISNULL(&new_st) &&
+			dw_authz_status_value(new_st.bv_val, new_st.bv_len,
+			    NULL, &c->why) != DW_ALLOW)) {
 			rc = dramwell_fail(
 			    c, LDAP_CONSTRAINT_VIOLATION, DRAMWELL_STATUS_TEXT);
 			goto out;
@@ -850,45 +1057,53 @@ dramwell_check_admin(struct dramwell_check *c)
 				 ml->sml_desc != ads->status)
 				changes |= DW_ADMIN_OTHER;
 		}
-		if (role_t && !dramwell_bv_eq(&old_role, &new_role)) {
+		/* Different bytes: a role change, audited as set-role
+		 * (refusals included). */
+		if (role_t && !dramwell_role_eq(&old_role, &new_role))
+			az->az_action = "set-role";
+		/* Any dwRole value written must be a valid, existing role,
+		 * whoever writes it, changed or not. */
+		if (role_t && !BER_BVISNULL(&new_role) &&
+		    dw_authz_role_value(new_role.bv_val, new_role.bv_len,
+			dramwell_role_exists(op, c->on, c->di, &new_role),
+			&c->why) != DW_ALLOW) {
+			rc = dramwell_fail(
+			    c, LDAP_CONSTRAINT_VIOLATION, DRAMWELL_ROLE_TEXT);
+			goto out;
+		}
+		if (role_t && !dramwell_role_eq(&old_role, &new_role)) {
+			/* Different bytes: a role change. */
 			changes |= DW_ADMIN_SET_ROLE;
 			dramwell_detail_set(
 			    op, az, 0, "role: ", &old_role, " -> ", &new_role);
 			/* A role is removed by the rootdn only. */
-			if (BER_BVISNULL(&new_role)
-				? !c->actor.root
-				: !dramwell_role_exists(
-				      op, c->on, c->di, &new_role)) {
+			if (BER_BVISNULL(&new_role) && !c->actor.root) {
 				rc = dramwell_fail(c, LDAP_CONSTRAINT_VIOLATION,
 				    DRAMWELL_ROLE_TEXT);
 				goto out;
 			}
 		}
-		if ((role_t && dramwell_bv_eq(&old_role, &new_role)) ||
-		    (st_t && dramwell_bv_eq(&old_st, &new_st)))
+		if ((role_t && dramwell_role_eq(&old_role, &new_role)) ||
+		    (st_t && dramwell_role_eq(&old_st, &new_st)))
 			changes |= DW_ADMIN_OTHER; /* touched, unchanged */
-		if (st_t && !dramwell_bv_eq(&old_st, &new_st)) {
+		if (st_t && !dramwell_role_eq(&old_st, &new_st)) {
 			dramwell_detail_set(
 			    op, az, 1, "status: ", &old_st, " -> ", &new_st);
-			if (dramwell_state_is(&new_st, DW_ACCOUNT_DEACTIVATED))
+			os = dramwell_state(&old_st);
+			ns = dramwell_state(&new_st);
+			if (ns == DW_ACCOUNT_DEACTIVATED)
 				changes |= DW_ADMIN_DEACTIVATE;
-			else if (dramwell_state_is(&new_st, DW_ACCOUNT_ACTIVE))
+			else if (ns == DW_ACCOUNT_ACTIVE)
 				changes |= DW_ADMIN_ACTIVATE;
 			else
 				changes |= DW_ADMIN_OTHER;
-			if (!c->actor.root && !dramwell_state_ok(&new_st)) {
-				rc = dramwell_fail(c, LDAP_CONSTRAINT_VIOLATION,
-				    DRAMWELL_STATUS_TEXT);
-				goto out;
-			}
 			/* The sessions of an account that stops being
 			 * active end with it. */
-			az->az_end_sessions =
-			    admin_entry &&
-			    dramwell_state_is(&old_st, DW_ACCOUNT_ACTIVE) &&
-			    !dramwell_state_is(&new_st, DW_ACCOUNT_ACTIVE);
+			az->az_end_sessions = admin_entry &&
+					      os == DW_ACCOUNT_ACTIVE &&
+					      ns != DW_ACCOUNT_ACTIVE;
 		}
-		if (changes == DW_ADMIN_SET_ROLE)
+		if (changes & DW_ADMIN_SET_ROLE)
 			az->az_action = "set-role";
 		else if (changes == DW_ADMIN_DEACTIVATE)
 			az->az_action = "deactivate";
@@ -908,12 +1123,27 @@ dramwell_check_admin(struct dramwell_check *c)
 		rc = dramwell_deny(c);
 		goto out;
 	}
+	if (op->o_tag == LDAP_REQ_MODIFY && st_t && below) {
+		/* A stored value that is not exactly canonical counts as a
+		 * state of its own (0): nothing leads out of it but a
+		 * delete of the entry. */
+		if (dw_authz_status_change(&c->actor, false,
+			!BER_BVISNULL(&old_st), dramwell_state(&old_st),
+			!BER_BVISNULL(&new_st), dramwell_state(&new_st),
+			!c->actor.root && dn_match(&op->o_ndn, &op->o_req_ndn),
+			&c->why) != DW_ALLOW) {
+			rc = dramwell_deny(c);
+			goto out;
+		}
+	}
 
 	was_sa = admin_entry &&
-		 dramwell_bv_is(&old_role, DW_ROLE_SUPER_ADMIN) &&
+		 dw_authz_role_is_super_admin(old_role.bv_val,
+		     BER_BVISNULL(&old_role) ? 0 : old_role.bv_len) &&
 		 dramwell_state_is(&old_st, DW_ACCOUNT_ACTIVE);
 	stays_sa = op->o_tag == LDAP_REQ_MODIFY &&
-		   dramwell_bv_is(&new_role, DW_ROLE_SUPER_ADMIN) &&
+		   dw_authz_role_is_super_admin(new_role.bv_val,
+		       BER_BVISNULL(&new_role) ? 0 : new_role.bv_len) &&
 		   dramwell_state_is(&new_st, DW_ACCOUNT_ACTIVE);
 	if (was_sa && !stays_sa) {
 		static const struct berval sa = BER_BVC(DW_ROLE_SUPER_ADMIN);
@@ -929,6 +1159,17 @@ dramwell_check_admin(struct dramwell_check *c)
 			rc = dramwell_deny(c);
 			goto out;
 		}
+	}
+	if (op->o_tag == LDAP_REQ_MODRDN && below) {
+		/* The uid is the e-mail address and the name: a rename
+		 * would tie the entry to another address. */
+		(void)dw_authz_admin_name_modify(&c->why);
+		c->why.kind = DW_REFUSE_UNWILLING;
+		c->why.text = "admin entries cannot be renamed: the uid is "
+			      "the e-mail address (invite the new address "
+			      "instead)";
+		rc = dramwell_deny(c);
+		goto out;
 	}
 	rc = LDAP_SUCCESS;
 out:
@@ -1086,17 +1327,130 @@ dramwell_check_role(struct dramwell_check *c)
 	return LDAP_SUCCESS;
 }
 
+/* Validate the values vals of attribute ad written to the policy entry. */
+static int
+dramwell_policy_vals(
+    struct dramwell_check *c, AttributeDescription *ad, BerVarray vals)
+{
+	enum dw_policy_key k = DW_POL__COUNT;
+	int i;
+
+	if (dw_authz_policy_attr(ad->ad_cname.bv_val, ad->ad_cname.bv_len, &k,
+		&c->why) != DW_ALLOW)
+		return dramwell_deny(c);
+	if (k == DW_POL__COUNT)
+		return LDAP_SUCCESS;
+	for (i = 0; vals != NULL && !BER_BVISNULL(&vals[i]); i++)
+		if (dw_authz_policy_value(k, vals[i].bv_val, vals[i].bv_len,
+			&c->why) != DW_ALLOW)
+			return dramwell_deny(c);
+	return LDAP_SUCCESS;
+}
+
+/* Every policy attribute a write to the policy entry carries. */
+static int
+dramwell_policy_check_values(struct dramwell_check *c)
+{
+	Operation *op = c->op;
+	Modifications *ml;
+	Attribute *a;
+	int rc;
+
+	if (op->o_tag == LDAP_REQ_ADD) {
+		for (a = op->ora_e->e_attrs; a != NULL; a = a->a_next) {
+			rc = dramwell_policy_vals(c, a->a_desc, a->a_vals);
+			if (rc != LDAP_SUCCESS)
+				return rc;
+		}
+		return LDAP_SUCCESS;
+	}
+	for (ml = op->orm_modlist; ml != NULL; ml = ml->sml_next) {
+		enum dw_policy_key k = DW_POL__COUNT;
+		int empty = ml->sml_values == NULL ||
+			    BER_BVISNULL(&ml->sml_values[0]);
+
+		if (ml->sml_flags & SLAP_MOD_INTERNAL)
+			continue;
+		if (dw_authz_policy_attr(ml->sml_desc->ad_cname.bv_val,
+			ml->sml_desc->ad_cname.bv_len, &k,
+			&c->why) != DW_ALLOW)
+			return dramwell_deny(c);
+		if (k == DW_POL__COUNT)
+			continue;
+		switch (ml->sml_op & LDAP_MOD_OP) {
+		case LDAP_MOD_ADD:
+		case SLAP_MOD_SOFTADD:
+		case SLAP_MOD_ADD_IF_NOT_PRESENT:
+			rc = dramwell_policy_vals(
+			    c, ml->sml_desc, ml->sml_values);
+			break;
+		case LDAP_MOD_REPLACE:
+			if (empty)
+				rc = dw_authz_policy_remove(k, false,
+					 &c->why) == DW_ALLOW
+					 ? LDAP_SUCCESS
+					 : dramwell_deny(c);
+			else
+				rc = dramwell_policy_vals(
+				    c, ml->sml_desc, ml->sml_values);
+			break;
+		case LDAP_MOD_DELETE:
+		case SLAP_MOD_SOFTDEL:
+			rc = dw_authz_policy_remove(k, false, &c->why) ==
+				     DW_ALLOW
+				 ? LDAP_SUCCESS
+				 : dramwell_deny(c);
+			break;
+		default: /* increment */
+			(void)dw_authz_policy_remove(k, true, &c->why);
+			rc = dramwell_deny(c);
+			break;
+		}
+		if (rc != LDAP_SUCCESS)
+			return rc;
+	}
+	return LDAP_SUCCESS;
+}
+
+/*
+ * The whole policy subtree (the policy base, the policy entry and
+ * anything below): security:write for every write; only the base and the
+ * policy entry (of class dwSecurityPolicy) may be added; nothing is
+ * renamed; every policy value written to the policy entry is valid.
+ */
 static int
 dramwell_check_policy(struct dramwell_check *c)
 {
 	Operation *op = c->op;
+	struct dramwell_info *di = c->di;
+	struct berval pb;
 	Entry *e = NULL;
+	int is_entry = dn_match(&op->o_req_ndn, &di->di_policy_ndn);
 
-	if (op->o_tag == LDAP_REQ_MODIFY &&
-	    dn_match(&op->o_req_ndn, &c->di->di_policy_ndn))
+	dramwell_policy_nbase(di, &pb);
+	if (op->o_tag == LDAP_REQ_MODIFY && is_entry)
 		c->az->az_action = "policy-modify";
 	if (dw_authz_policy_write(&c->actor, &c->why) != DW_ALLOW)
 		return dramwell_deny(c);
+	if (op->o_tag == LDAP_REQ_MODRDN) {
+		(void)dw_authz_policy_rename(&c->why);
+		return dramwell_deny(c);
+	}
+	if (op->o_tag == LDAP_REQ_ADD &&
+	    dw_authz_policy_add(!BER_BVISEMPTY(&pb) &&
+				    dn_match(&op->o_req_ndn, &pb),
+		is_entry,
+		c->ads.oc_policy == NULL ||
+		    is_entry_objectclass(op->ora_e, c->ads.oc_policy, 0) != 0,
+		&c->why) != DW_ALLOW)
+		return dramwell_deny(c);
+	if (is_entry && (op->o_tag == LDAP_REQ_ADD ||
+			    op->o_tag == LDAP_REQ_MODIFY)) {
+		int rc = dramwell_policy_check_values(c);
+
+		if (rc != LDAP_SUCCESS)
+			return rc;
+	}
 	if (c->az->az_action != NULL) {
 		if (overlay_entry_get_ov(op, &op->o_req_ndn, NULL, NULL, 0, &e,
 			c->on) == LDAP_SUCCESS &&

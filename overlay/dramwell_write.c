@@ -67,9 +67,14 @@ dramwell_write_free(Operation *op, struct dramwell_write_state *ws)
 static int
 dramwell_in_scope(struct dramwell_info *di, struct berval *ndn)
 {
+	struct berval pb = di->di_policy_ndn;
+
+	/* The whole policy subtree: the policy base and below. */
+	if (!BER_BVISEMPTY(&di->di_policy_ndn))
+		dnParent(&di->di_policy_ndn, &pb);
 	return dramwell_dn_within(ndn, &di->di_admin_nbase) ||
 	       dramwell_dn_within(ndn, &di->di_role_nbase) ||
-	       dramwell_dn_within(ndn, &di->di_policy_ndn) ||
+	       dramwell_dn_within(ndn, &pb) ||
 	       dramwell_dn_within(ndn, &di->di_audit_nbase);
 }
 

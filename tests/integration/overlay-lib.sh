@@ -9,7 +9,8 @@
 #   ivy  invited                ($T/ivy.pw)
 #   dan  deactivated            ($T/dan.pw)
 #   mia  under ou=admins, no dwAdminUser (no account status) ($T/mia.pw)
-#   sam  dwAccountStatus "suspended" (malformed)              ($T/sam.pw)
+#   sam  deactivated here; ov_sam_malformed makes it "suspended"
+#        (malformed) offline: no LDAP write may store that ($T/sam.pw)
 #   cn=portal,ou=services       the service account          ($T/portal.pw)
 # ov_dn NAME               uid=NAME@dramwell.ai,ou=admins,BASE
 # ov_audit FILTER ATTR     the values of ATTR in the audit entries matching
@@ -108,7 +109,7 @@ EOF
 		ov_admin_ldif ann active super-admin "$(cat "$T/ann.pw")"
 		ov_admin_ldif ivy invited support "$(cat "$T/ivy.pw")"
 		ov_admin_ldif dan deactivated support "$(cat "$T/dan.pw")"
-		ov_admin_ldif sam suspended support "$(cat "$T/sam.pw")"
+		ov_admin_ldif sam deactivated support "$(cat "$T/sam.pw")"
 		cat <<EOF
 dn: $(ov_dn mia)
 objectClass: inetOrgPerson
@@ -129,4 +130,15 @@ ov_audit() {
 
 ov_whoami() {
 	ldapwhoami -H "${3:-$DW_URI}" -x -D "$1" -y "$2" 2>&1
+}
+
+# ov_sam_malformed: stop slapd, give sam the malformed dwAccountStatus
+# "suspended" with slapmodify (the overlay refuses it on every LDAP write,
+# the rootdn's too), start slapd again (a new port: DW_URI changes).
+ov_sam_malformed() {
+	dw_stop &&
+	printf 'dn: %s\nchangetype: modify\nreplace: dwAccountStatus\ndwAccountStatus: suspended\n' \
+	    "$(ov_dn sam)" >"$T/sam-bad.ldif" &&
+	slapmodify -q -f "$T/srv/slapd.conf" -b "$DW_BASE" -l "$T/sam-bad.ldif" &&
+	dw_start
 }

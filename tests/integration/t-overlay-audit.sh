@@ -15,8 +15,9 @@ as_ann() { "$@" -H "$DW_URI" -x -D "$ANN" -y "$T/ann.pw"; }
 
 check_eq "seed: the audit base was created on demand" "$AUDIT" \
     "$(root_search -b "$AUDIT" -s base dn | sed -n 's/^dn: //p')"
-# (role entries are audited as role-create, the invited ivy as invite)
-check_eq "seed: each add under admins/roles/policy audited (root, ldapi)" 10 \
+# (role entries are audited as role-create, the invited ivy as invite;
+# the whole policy subtree is audited: ou=policy and cn=security)
+check_eq "seed: each add under admins/roles/policy audited (root, ldapi)" 11 \
     "$(n "(&(|(dwAuditAction=add)(dwAuditAction=role-create)(dwAuditAction=invite))(dwAuditCategory=configuration)(dwAuditActor=$DW_ROOTDN)(dwAuditResult=0)(dwAuditClient=ldapi))")"
 check_eq "seed: adds elsewhere (suffix, services, sessions) not audited" 0 \
     "$(n "(|(dwAuditTarget=$DW_BASE)(dwAuditTarget=ou=services,$DW_BASE)(dwAuditTarget=ou=sessions,$DW_BASE))")"

@@ -7,6 +7,7 @@
 
 dw_start
 check "seed the tree" ov_seed
+check "sam's malformed status, seeded offline" ov_sam_malformed
 
 ANN=$(ov_dn ann)
 ov_pwfile wrong 'Not-The-Password-1'

@@ -466,6 +466,103 @@ test_role_perms(void **state)
 	}
 }
 
+static void
+test_review_rules(void **state)
+{
+	struct dw_authz_denial why;
+	struct dw_authz_actor root = actor(ROOT), sa = actor(SUPER);
+	enum dw_account_state st;
+	enum dw_policy_key k;
+	const char *u1[] = { "a@x.io" }, *u2[] = { "a@x.io", "b@x.io" };
+	const char *mb[] = { "b@x.io" };
+	size_t l1[] = { 6 }, l2[] = { 6, 6 };
+	struct dw_authz_vals uid1 = { u1, l1, 1 }, uid2 = { u2, l2, 2 };
+	struct dw_authz_vals mail_bad = { mb, l1, 1 }, none = { NULL, NULL, 0 };
+
+	(void)state;
+	/* 1. roles are exact bytes */
+	assert_int_equal(dw_authz_role_value(S("SUPER-ADMIN"), true, &why),
+	    DW_DENY);
+	assert_int_equal(why.kind, DW_REFUSE_CONSTRAINT);
+	assert_int_equal(dw_authz_role_value(S("support"), false, &why),
+	    DW_DENY);
+	assert_int_equal(dw_authz_role_value(S("support"), true, &why),
+	    DW_ALLOW);
+	assert_true(dw_authz_role_differs(S("super-admin"), S("SUPER-ADMIN")));
+	assert_false(dw_authz_role_differs(S("support"), S("support")));
+	assert_true(dw_authz_role_differs(NULL, 0, S("support")));
+	assert_true(dw_authz_role_is_super_admin(S("super-admin")));
+	assert_false(dw_authz_role_is_super_admin(S("Super-Admin")));
+	assert_false(dw_authz_role_is_super_admin(S("super-admin ")));
+	/* 4. exact status */
+	assert_int_equal(dw_authz_status_value(S("active"), &st, &why),
+	    DW_ALLOW);
+	assert_int_equal(st, DW_ACCOUNT_ACTIVE);
+	assert_int_equal(dw_authz_status_value(S("active "), &st, &why),
+	    DW_DENY);
+	assert_int_equal(dw_authz_status_value(S("Active"), &st, &why),
+	    DW_DENY);
+	assert_int_equal(dw_authz_status_value(S("suspended"), &st, &why),
+	    DW_DENY);
+	/* 5. transitions */
+	assert_int_equal(dw_authz_status_change(&sa, true, false, 0, true,
+			     DW_ACCOUNT_INVITED, false, &why), DW_ALLOW);
+	assert_int_equal(dw_authz_status_change(&sa, true, false, 0, true,
+			     DW_ACCOUNT_ACTIVE, false, &why), DW_DENY);
+	assert_int_equal(dw_authz_status_change(&root, true, false, 0, true,
+			     DW_ACCOUNT_ACTIVE, false, &why), DW_ALLOW);
+	assert_int_equal(dw_authz_status_change(&sa, false, true,
+			     DW_ACCOUNT_ACTIVE, true, DW_ACCOUNT_INVITED,
+			     false, &why), DW_DENY);
+	assert_int_equal(dw_authz_status_change(&root, false, true,
+			     DW_ACCOUNT_INVITED, true, DW_ACCOUNT_ACTIVE,
+			     false, &why), DW_DENY);
+	assert_int_equal(dw_authz_status_change(&sa, false, true,
+			     DW_ACCOUNT_ACTIVE, true, DW_ACCOUNT_DEACTIVATED,
+			     true, &why), DW_DENY);
+	assert_int_equal(why.kind, DW_REFUSE_UNWILLING);
+	assert_int_equal(dw_authz_status_change(&sa, false, true,
+			     DW_ACCOUNT_ACTIVE, false, 0, false, &why), DW_DENY);
+	assert_int_equal(dw_authz_status_change(&sa, false, true,
+			     DW_ACCOUNT_ACTIVE, true, DW_ACCOUNT_DEACTIVATED,
+			     false, &why), DW_ALLOW);
+	assert_int_equal(dw_authz_status_change(&sa, false, true,
+			     DW_ACCOUNT_DEACTIVATED, true, DW_ACCOUNT_ACTIVE,
+			     false, &why), DW_ALLOW);
+	/* 3. names */
+	assert_int_equal(dw_authz_admin_name(true, true, S("a@x.io"), &uid1,
+			     &none, &why), DW_ALLOW);
+	assert_int_equal(dw_authz_admin_name(true, true, S("a@x.io"), &uid2,
+			     &none, &why), DW_DENY);
+	assert_int_equal(dw_authz_admin_name(true, true, S("a@x.io"), &uid1,
+			     &mail_bad, &why), DW_DENY);
+	assert_int_equal(dw_authz_admin_name(false, true, S("a@x.io"), &uid1,
+			     &none, &why), DW_DENY);
+	assert_int_equal(dw_authz_admin_name(true, true, S("A@x.io"), &uid1,
+			     &none, &why), DW_DENY);
+	/* 2, 6. policy */
+	assert_int_equal(dw_authz_policy_add(false, false, true, &why),
+	    DW_DENY);
+	assert_int_equal(dw_authz_policy_add(false, true, true, &why),
+	    DW_ALLOW);
+	assert_int_equal(dw_authz_policy_attr(S("dwBogus"), &k, &why),
+	    DW_DENY);
+	assert_int_equal(dw_authz_policy_attr(S("description"), &k, &why),
+	    DW_ALLOW);
+	assert_int_equal(k, DW_POL__COUNT);
+	assert_int_equal(dw_authz_policy_attr(S("dwPasswordMinLength"), &k,
+			     &why), DW_ALLOW);
+	assert_int_equal(dw_authz_policy_value(k, S("0"), &why), DW_DENY);
+	assert_non_null(strstr(why.text, "dwPasswordMinLength"));
+	assert_int_equal(dw_authz_policy_value(k, S("12"), &why), DW_ALLOW);
+	assert_int_equal(dw_authz_policy_value(DW_POL_IP_ALLOWLIST,
+			     S("garbage"), &why), DW_DENY);
+	assert_int_equal(dw_authz_policy_remove(DW_POL_INVITE_LIFETIME, false,
+			     &why), DW_DENY);
+	assert_int_equal(dw_authz_policy_remove(DW_POL_IP_ALLOWLIST, false,
+			     &why), DW_ALLOW);
+}
+
 int
 main(void)
 {
@@ -476,6 +573,7 @@ main(void)
 		cmocka_unit_test(test_policy_write),
 		cmocka_unit_test(test_role_write),
 		cmocka_unit_test(test_role_perms),
+		cmocka_unit_test(test_review_rules),
 	};
 
 	return cmocka_run_group_tests_name("dw_authz", tests, NULL, NULL);
