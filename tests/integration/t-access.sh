@@ -46,6 +46,34 @@ check_eq "the Super Admin reads the policy" 2 \
 check_eq "the portal account reads no audit entry" 0 \
     "$(count "cn=portal,ou=services,$B" "$T/portal.secret" "ou=audit,$B")"
 
+# The Super Admin rules hold only for an entry directly below ou=admins
+# (where the overlay decides what an admin entry may hold): an entry that
+# merely carries dwRole super-admin elsewhere reads nothing.  The portal
+# account may write ou=sessions, so it could plant such an entry there.
+cat >"$T/ghost.ldif" <<EOG
+dn: uid=ghost@dramwell.ai,ou=sessions,$B
+objectClass: inetOrgPerson
+objectClass: dwAdminUser
+uid: ghost@dramwell.ai
+cn: ghost
+sn: ghost
+dwRole: super-admin
+dwAccountStatus: active
+userPassword: Ghost-Pass-2024!x
+EOG
+ldapadd -H "$DW_URI" -x -D "cn=portal,ou=services,$B" -y "$T/portal.secret" \
+    -f "$T/ghost.ldif" >/dev/null 2>&1
+printf '%s' 'Ghost-Pass-2024!x' >"$T/ghost.pw"
+GHOST=uid=ghost@dramwell.ai,ou=sessions,$B
+if ldapwhoami -H "$DW_URI" -x -D "$GHOST" -y "$T/ghost.pw" >/dev/null 2>&1; then
+	check_eq "a planted super-admin outside ou=admins reads no audit entry" \
+	    0 "$(count "$GHOST" "$T/ghost.pw" "ou=audit,$B")"
+	check_eq "nor the admins" 0 "$(count "$GHOST" "$T/ghost.pw" "ou=admins,$B")"
+	check_eq "nor the policy" 0 "$(count "$GHOST" "$T/ghost.pw" "ou=policy,$B")"
+else
+	pass "a planted super-admin outside ou=admins cannot even bind"
+fi
+
 # One open connection of the Super Admin's, then a second Super Admin
 # deactivates it: its next search sees nothing.
 link=$(as "$BOSS" "$PW_BOSS" user invite sa2@dramwell.ai \
