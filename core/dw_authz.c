@@ -365,6 +365,16 @@ dw_authz_policy_rename(struct dw_authz_denial *why)
 }
 
 enum dw_decision
+dw_authz_policy_delete(const struct dw_authz_actor *a,
+    struct dw_authz_denial *why)
+{
+	if (a != NULL && a->root)
+		return DW_ALLOW;
+	return deny(why, DW_REFUSE_UNWILLING,
+	    "the security policy cannot be deleted; change its values");
+}
+
+enum dw_decision
 dw_authz_policy_attr(const char *name, size_t len, enum dw_policy_key *key,
     struct dw_authz_denial *why)
 {

@@ -213,6 +213,13 @@ enum dw_decision dw_authz_admin_name_modify(struct dw_authz_denial *why);
 enum dw_decision dw_authz_policy_add(bool is_base, bool is_policy_entry,
     bool has_policy_class, struct dw_authz_denial *why);
 enum dw_decision dw_authz_policy_rename(struct dw_authz_denial *why);
+/*
+ * Deleting the policy entry or base: only the rootdn (dwadm init's
+ * rollback).  Without the entry every invitation and policy read fails
+ * closed, so an admin changes values instead.  DW_REFUSE_UNWILLING.
+ */
+enum dw_decision dw_authz_policy_delete(
+    const struct dw_authz_actor *a, struct dw_authz_denial *why);
 
 /*
  * An attribute written on the policy entry: a policy attribute (*key

@@ -1436,6 +1436,9 @@ dramwell_check_policy(struct dramwell_check *c)
 		(void)dw_authz_policy_rename(&c->why);
 		return dramwell_deny(c);
 	}
+	if (op->o_tag == LDAP_REQ_DELETE &&
+	    dw_authz_policy_delete(&c->actor, &c->why) != DW_ALLOW)
+		return dramwell_deny(c);
 	if (op->o_tag == LDAP_REQ_ADD &&
 	    dw_authz_policy_add(!BER_BVISEMPTY(&pb) &&
 				    dn_match(&op->o_req_ndn, &pb),

@@ -170,6 +170,13 @@ check_eq "2: super-admin modifies ou=policy" 0 \
 check_eq "2: ...audited" 1 \
     "$(n "(&(dwAuditTarget=ou=policy,$B)(dwAuditActor=$ANN)(dwAuditResult=0))")"
 
+check_eq "2: super-admin deletes the policy entry: refused (53)" 53 \
+    "$(code as ann ldapdelete "$POL")"
+check "2: the policy entry is still there" sh -c \
+    "ldapsearch -H '$DW_LDAPI_URI' -Y EXTERNAL -Q -LLL -b '$POL' -s base dn | grep -q '^dn:'"
+check_eq "2: ...the refusal is audited" 1 \
+    "$(n "(&(dwAuditTarget=$POL)(dwAuditActor=$ANN)(dwAuditResult=53))")"
+
 # --- 6. policy values ---------------------------------------------------
 # (dwMfaRequired is a Boolean: slapd's syntax check refuses anything else.)
 pv() {	# ATTR VALUE: replace on cn=security as ann; exit code

@@ -264,6 +264,28 @@ test_last_super_admin(void **state)
 	}
 }
 
+/* Only the rootdn deletes the policy entry; a Super Admin changes values. */
+static void
+test_policy_delete(void **state)
+{
+	static const enum who who[] = { SUPER, SECW, ADMINW, SUPPORT, NOONE };
+	struct dw_authz_denial why;
+	struct dw_authz_actor a;
+	size_t i;
+
+	(void)state;
+	a = actor(ROOT);
+	assert_int_equal(dw_authz_policy_delete(&a, &why), DW_ALLOW);
+	for (i = 0; i < N(who); i++) {
+		a = actor(who[i]);
+		memset(&why, 0, sizeof(why));
+		assert_int_equal(dw_authz_policy_delete(&a, &why), DW_DENY);
+		assert_int_equal(why.kind, DW_REFUSE_UNWILLING);
+		assert_non_null(strstr(why.text, "cannot be deleted"));
+	}
+	assert_int_equal(dw_authz_policy_delete(NULL, &why), DW_DENY);
+}
+
 static void
 test_policy_write(void **state)
 {
@@ -571,6 +593,7 @@ main(void)
 		cmocka_unit_test(test_admin_write),
 		cmocka_unit_test(test_last_super_admin),
 		cmocka_unit_test(test_policy_write),
+		cmocka_unit_test(test_policy_delete),
 		cmocka_unit_test(test_role_write),
 		cmocka_unit_test(test_role_perms),
 		cmocka_unit_test(test_review_rules),
