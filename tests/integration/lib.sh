@@ -22,6 +22,16 @@ DW_PAM_SERVICES=
 T=$(mktemp -d "${TMPDIR:-/tmp}/dwtest.XXXXXX")
 chmod 700 "$T"
 
+# Sanitizer pass of build-aux/run-tests.sh (DW_SAN_REPORTS set): the
+# ASan/LSan/UBSan reports of every process this test starts (its slapd
+# included) go to $T/san; dw_cleanup fails the test if there is any.
+if [ -n "${DW_SAN_REPORTS:-}" ]; then
+	mkdir "$T/san"
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:log_path=$T/san/asan"
+	UBSAN_OPTIONS="${UBSAN_OPTIONS:-}:log_path=$T/san/ubsan"
+	export ASAN_OPTIONS UBSAN_OPTIONS
+fi
+
 dw_cleanup() {
 	rc=$?
 	if [ -f "$T/srv/slapd.pid" ]; then
@@ -30,6 +40,16 @@ dw_cleanup() {
 	for s in $DW_PAM_SERVICES; do
 		rm -f "/etc/pam.d/$s"
 	done
+	# After the stop: slapd's leak check runs when it exits.
+	if [ -d "$T/san" ] && [ -n "$(ls -A "$T/san")" ]; then
+		say "FAIL - sanitizer reports from this test:"
+		for f in "$T/san"/*; do
+			say "--- $f"
+			head -n 80 "$f"
+		done
+		say "0 passed, 1 failed"
+		[ "$rc" -ne 0 ] || rc=1
+	fi
 	if [ "$rc" -ne 0 ] || [ "$DW_FAILED" -ne 0 ]; then
 		if [ -f "$T/srv/slapd.log" ]; then
 			echo "--- last lines of slapd.log ($T/srv/slapd.log)"

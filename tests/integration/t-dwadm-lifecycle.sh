@@ -121,7 +121,7 @@ dw_stop
 printf 'dn: %s\nchangetype: modify\nreplace: dwInviteExpires\ndwInviteExpires: 20200101000000Z\n-\n' \
     "$OLD_DN" >"$T/expire.ldif"
 check "expiry moved into the past offline" \
-    /usr/sbin/slapmodify -q -f "$T/srv/slapd.conf" -b "$B" -l "$T/expire.ldif"
+    slapmodify -q -f "$T/srv/slapd.conf" -b "$B" -l "$T/expire.ldif"
 dw_start
 lc_conf
 
