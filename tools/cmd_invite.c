@@ -394,6 +394,34 @@ role_exists(struct dwadm *d, const char *role)
 	return 0;
 }
 
+/*
+ * A fresh invitation token in guarded memory (sodium_malloc); the caller
+ * releases it with token_free, which wipes it.  0, or dwadm's failure.
+ */
+static int
+token_new(char **out)
+{
+	char	*tok;
+
+	if ((tok = sodium_malloc(TOKEN_BUF)) == NULL)
+		return dwadm_fail("out of memory");
+	if (dw_invite_token_generate(tok, TOKEN_BUF) != DW_OK) {
+		sodium_free(tok);
+		return dwadm_fail("cannot generate an invitation token");
+	}
+	*out = tok;
+	return 0;
+}
+
+static void
+token_free(char *tok)
+{
+	if (tok == NULL)
+		return;
+	sodium_memzero(tok, TOKEN_BUF);
+	sodium_free(tok);
+}
+
 int
 dwadm_user_invite(struct dwadm *d, int argc, char **argv)
 {
@@ -443,12 +471,8 @@ dwadm_user_invite(struct dwadm *d, int argc, char **argv)
 	if ((rc = role_exists(d, a.role)) != 0)
 		return rc;
 
-	if ((tok = sodium_malloc(TOKEN_BUF)) == NULL)
-		return dwadm_fail("out of memory");
-	if (dw_invite_token_generate(tok, TOKEN_BUF) != DW_OK) {
-		ret = dwadm_fail("cannot generate an invitation token");
-		goto out;
-	}
+	if ((rc = token_new(&tok)) != 0)
+		return rc;
 	v_uid[0] = email;
 	v_mail[0] = email;
 	v_cn[0] = cn;
@@ -492,8 +516,7 @@ dwadm_user_invite(struct dwadm *d, int argc, char **argv)
 	}
 	ret = deliver(d, &a, cmd, url, dn, email, tok, "invited");
 out:
-	sodium_memzero(tok, TOKEN_BUF);
-	sodium_free(tok);
+	token_free(tok);
 	return ret;
 }
 
@@ -557,12 +580,8 @@ dwadm_user_resend(struct dwadm *d, int argc, char **argv)
 	if ((rc = expect_status(d, dn, email, "invited",
 	    "not a pending invitation")) != 0)
 		return rc;
-	if ((tok = sodium_malloc(TOKEN_BUF)) == NULL)
-		return dwadm_fail("out of memory");
-	if (dw_invite_token_generate(tok, TOKEN_BUF) != DW_OK) {
-		ret = dwadm_fail("cannot generate an invitation token");
-		goto out;
-	}
+	if ((rc = token_new(&tok)) != 0)
+		return rc;
 	vals[0] = tok;
 	vals[1] = NULL;
 	mod.mod_op = LDAP_MOD_REPLACE;
@@ -579,8 +598,7 @@ dwadm_user_resend(struct dwadm *d, int argc, char **argv)
 	}
 	ret = deliver(d, &a, cmd, url, dn, email, tok, "re-invited");
 out:
-	sodium_memzero(tok, TOKEN_BUF);
-	sodium_free(tok);
+	token_free(tok);
 	return ret;
 }
 
