@@ -848,9 +848,14 @@ out:
 	return st;
 }
 
-PD_EXPORT int
-pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
-    const char **argv)
+/*
+ * The frame of every service: initialise libsodium, parse the arguments,
+ * run fn, free the options, map the status once.
+ */
+static int
+pd_run(pam_handle_t *pamh, int argc, const char **argv,
+    enum pd_status (*fn)(pam_handle_t *, const struct pd_opts *),
+    enum pd_phase phase)
 {
 	struct pd_opts	o;
 	enum pd_status	st = PD_DENIED;
@@ -863,10 +868,17 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	}
 	if ((st = pd_parse_args(pamh, argc, argv, &o)) != PD_OK)
 		goto out;
-	st = pd_authenticate(pamh, &o);
+	st = fn(pamh, &o);
 out:
 	dw_client_conf_free(&o.conf);
-	return pd_to_pam(PD_PHASE_AUTH, st);
+	return pd_to_pam(phase, st);
+}
+
+PD_EXPORT int
+pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
+    const char **argv)
+{
+	return pd_run(pamh, argc, argv, pd_authenticate, PD_PHASE_AUTH);
 }
 
 PD_EXPORT int
@@ -879,19 +891,5 @@ pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 PD_EXPORT int
 pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	struct pd_opts	o;
-	enum pd_status	st = PD_DENIED;
-
-	if (sodium_init() < 0) {
-		pam_syslog(pamh, LOG_ERR, "sodium_init failed");
-		st = PD_SYSTEM;
-		memset(&o, 0, sizeof(o));
-		goto out;
-	}
-	if ((st = pd_parse_args(pamh, argc, argv, &o)) != PD_OK)
-		goto out;
-	st = pd_account(pamh, &o);
-out:
-	dw_client_conf_free(&o.conf);
-	return pd_to_pam(PD_PHASE_ACCOUNT, st);
+	return pd_run(pamh, argc, argv, pd_account, PD_PHASE_ACCOUNT);
 }
