@@ -33,6 +33,8 @@ dw_strerror(int err)
 		return "not found";
 	case DW_ERR_UNSAFE:
 		return "file owner or permissions are unsafe";
+	case DW_ERR_REPLAY:
+		return "one-time code already used";
 	default:
 		return "unknown error";
 	}

@@ -20,6 +20,7 @@ enum dw_err {
 	DW_ERR_IO = -8,		/* file could not be read or written */
 	DW_ERR_NOTFOUND = -9,
 	DW_ERR_UNSAFE = -10,	/* file owner or mode too open */
+	DW_ERR_REPLAY = -11,	/* a one-time code that was already used */
 };
 
 enum dw_decision {

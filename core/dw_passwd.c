@@ -1,18 +1,25 @@
 /*
  * dw_passwd.c: {ARGON2} (argon2id) password storage, the pre-hashed
- * check, password quality and generated passwords.
+ * check, password quality and policy, the common-password dictionary,
+ * rotation, history values and generated passwords.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include <pwquality.h>
 #include <sodium.h>
 
 #include "dw_passwd.h"
 #include "dw_str.h"
+#include "dw_time.h"
 
 #define ARGON2ID_PREFIX		"$argon2id$"
 #define SCHEME_NAME_MAX		32
@@ -387,4 +394,274 @@ dw_passwd_generate(char *out, size_t outsz, size_t len)
 out:
 	sodium_memzero(buf, sizeof(buf));
 	return rc;
+}
+
+/* ---- the password policy ----------------------------------------------- */
+
+#define CRACKLIB_DEFAULT_DICT	"/var/cache/cracklib/cracklib_dict"
+#define LOCAL_PART_MIN		3
+
+/* cracklib is not thread-safe (static state in its dictionary code), and
+ * slapd calls us from many threads. */
+static pthread_mutex_t dict_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* cracklib's (untranslated) answers and what we say instead.  An answer
+ * not listed (a translated one, a new one) still refuses, as dictionary. */
+static const struct {
+	const char *crack;
+	const char *why;
+} crack_why[] = {
+	{ "it is based on a dictionary word",
+	    "password is in the common-password dictionary" },
+	{ "it is based on a (reversed) dictionary word",
+	    "password is in the common-password dictionary (reversed)" },
+	{ "it is too simplistic/systematic",
+	    "password is too simplistic/systematic" },
+	{ "it does not contain enough DIFFERENT characters",
+	    "password does not contain enough different characters" },
+	{ "it is all whitespace", "password is all whitespace" },
+	{ "it is WAY too short", "password is too short" },
+	{ "it is too short", "password is too short" },
+	{ "it looks like a National Insurance number.",
+	    "password looks like a National Insurance number" },
+};
+
+/*
+ * A libpwquality handle that runs the cracklib check and nothing that
+ * could refuse what our own rules allow: no credits, classes, repeats,
+ * sequences, user or GECOS checks, and the lowest minimum length it takes
+ * (6; our own minimum is at least 8).  The palindrome test cannot be
+ * turned off; see dw_passwd_dictionary.  Not read from
+ * /etc/security/pwquality.conf: the directory's policy is ours.
+ */
+static pwquality_settings_t *
+dict_settings(const char *path)
+{
+	static const struct {
+		int setting;
+		int value;
+	} ints[] = {
+		{ PWQ_SETTING_DIFF_OK, 0 },
+		{ PWQ_SETTING_MIN_LENGTH, 0 },
+		{ PWQ_SETTING_DIG_CREDIT, 0 },
+		{ PWQ_SETTING_UP_CREDIT, 0 },
+		{ PWQ_SETTING_LOW_CREDIT, 0 },
+		{ PWQ_SETTING_OTH_CREDIT, 0 },
+		{ PWQ_SETTING_MIN_CLASS, 0 },
+		{ PWQ_SETTING_MAX_REPEAT, 0 },
+		{ PWQ_SETTING_MAX_CLASS_REPEAT, 0 },
+		{ PWQ_SETTING_MAX_SEQUENCE, 0 },
+		{ PWQ_SETTING_GECOS_CHECK, 0 },
+		{ PWQ_SETTING_USER_CHECK, 0 },
+		{ PWQ_SETTING_DICT_CHECK, 1 },
+		{ PWQ_SETTING_ENFORCING, 1 },
+	};
+	pwquality_settings_t *pwq;
+	size_t i;
+
+	if ((pwq = pwquality_default_settings()) == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		if (pwquality_set_int_value(pwq, ints[i].setting,
+		    ints[i].value) != 0)
+			goto fail;
+	if (pwquality_set_str_value(pwq, PWQ_SETTING_DICT_PATH, path) != 0)
+		goto fail;
+	return pwq;
+fail:
+	pwquality_free_settings(pwq);
+	return NULL;
+}
+
+int
+dw_passwd_dictionary(const char *pw, size_t pwlen, const char **why)
+{
+	pwquality_settings_t *pwq = NULL;
+	const char *reason = NULL, *env, *path;
+	char *buf = NULL, probe[4096];
+	void *aux = NULL;
+	struct stat st;
+	size_t i;
+	int n, r, rc = DW_ERR_INVAL;
+
+	if (pw == NULL || pwlen == 0 || memchr(pw, '\0', pwlen) != NULL)
+		goto out;
+	rc = DW_ERR_TOOLONG;
+	if (pwlen > DW_PASSWD_MAX)
+		goto out;
+	/* secure_getenv: a set-id program never takes the override. */
+	env = secure_getenv(DW_PASSWD_DICT_ENV);
+	path = env != NULL && *env != '\0' ? env : CRACKLIB_DEFAULT_DICT;
+	/* Fail closed, and before cracklib: a missing dictionary would
+	 * otherwise be reported (at best) as an error string. */
+	rc = DW_ERR_IO;
+	n = snprintf(probe, sizeof(probe), "%s.pwd", path);
+	if (n < 0 || (size_t)n >= sizeof(probe))
+		goto out;
+	if (stat(probe, &st) != 0 || !S_ISREG(st.st_mode))
+		goto out;
+	rc = DW_ERR_CRYPTO;
+	if (sodium_init() < 0)
+		goto out;
+	rc = DW_ERR_NOMEM;
+	if ((buf = sodium_malloc(pwlen + 1)) == NULL)
+		goto out;
+	memcpy(buf, pw, pwlen);
+	buf[pwlen] = '\0';
+
+	if (pthread_mutex_lock(&dict_lock) != 0) {
+		rc = DW_ERR_IO;
+		goto out;
+	}
+	if ((pwq = dict_settings(path)) == NULL) {
+		pthread_mutex_unlock(&dict_lock);
+		goto out;
+	}
+	r = pwquality_check(pwq, buf, NULL, NULL, &aux);
+	rc = DW_ERR_DENIED;
+	if (r >= 0)
+		rc = DW_OK;
+	else if (r == PWQ_ERROR_MEM_ALLOC)
+		rc = DW_ERR_NOMEM;
+	else if (r == PWQ_ERROR_CRACKLIB_CHECK) {
+		reason = "password is in the common-password dictionary";
+		for (i = 0; aux != NULL &&
+		    i < sizeof(crack_why) / sizeof(crack_why[0]); i++)
+			if (strcmp(aux, crack_why[i].crack) == 0)
+				reason = crack_why[i].why;
+		if (aux != NULL && strcmp(aux, "error loading dictionary") == 0)
+			rc = DW_ERR_IO;
+	} else if (r == PWQ_ERROR_PALINDROME)
+		/* libpwquality tests this before the dictionary and cannot
+		 * be told not to: refuse (half a password's entropy). */
+		reason = "password is a palindrome";
+	else if (r == PWQ_ERROR_MIN_LENGTH || r == PWQ_ERROR_EMPTY_PASSWORD)
+		reason = "password is too short";
+	else
+		reason = "password failed the dictionary check";
+	/* cracklib's answers are static strings: aux needs no freeing. */
+	pwquality_free_settings(pwq);
+	pthread_mutex_unlock(&dict_lock);
+out:
+	if (buf != NULL) {
+		sodium_memzero(buf, pwlen + 1);
+		sodium_free(buf);
+	}
+	if (rc == DW_ERR_DENIED && why != NULL)
+		*why = reason;
+	return rc;
+}
+
+/* Does needle (nlen >= 1) occur in hay, ASCII case-insensitively? */
+static bool
+ascii_casestr(const char *hay, size_t hlen, const char *needle, size_t nlen)
+{
+	size_t i, j;
+
+	for (i = 0; i + nlen <= hlen; i++) {
+		for (j = 0; j < nlen; j++)
+			if (dw_ascii_lower(hay[i + j]) !=
+			    dw_ascii_lower(needle[j]))
+				break;
+		if (j == nlen)
+			return true;
+	}
+	return false;
+}
+
+int
+dw_passwd_policy_check(const char *pw, size_t pwlen,
+    const struct dw_pw_rules *r, const char *email, size_t emaillen,
+    const char **why)
+{
+	const char *reason = NULL;
+	size_t local;
+	int rc;
+
+	if (r == NULL || (email == NULL && emaillen != 0))
+		return DW_ERR_INVAL;
+	rc = dw_passwd_quality(pw, pwlen, r->min_length, r->min_classes,
+	    &reason);
+	if (rc != DW_OK)
+		goto out;
+	if (email != NULL) {
+		for (local = emaillen; local > 0 && email[local - 1] != '@';
+		    local--)
+			;
+		/* No '@': the whole value is the name. */
+		local = local > 0 ? local - 1 : emaillen;
+		if (local >= LOCAL_PART_MIN &&
+		    ascii_casestr(pw, pwlen, email, local)) {
+			rc = DW_ERR_DENIED;
+			reason = "password contains the e-mail name";
+			goto out;
+		}
+	}
+	rc = dw_passwd_dictionary(pw, pwlen, &reason);
+out:
+	if (rc == DW_ERR_DENIED && why != NULL)
+		*why = reason;
+	return rc;
+}
+
+bool
+dw_passwd_expired(int64_t changed, unsigned long max_age, int64_t now)
+{
+	if (max_age == 0 || now < changed)
+		return false;
+	/* now >= changed: the difference fits in 64 unsigned bits. */
+	return (uint64_t)now - (uint64_t)changed >= (uint64_t)max_age;
+}
+
+int
+dw_pwhist_format(int64_t t, const char *hash, size_t hashlen, char *out,
+    size_t outsz)
+{
+	char ts[DW_GENTIME_MAX];
+	size_t tl;
+	int rc;
+
+	if (hash == NULL || out == NULL || hashlen == 0 ||
+	    memchr(hash, '\0', hashlen) != NULL)
+		return DW_ERR_INVAL;
+	if (hashlen >= DW_PASSWD_HASH_MAX)
+		return DW_ERR_TOOLONG;
+	if ((rc = dw_gentime_format((time_t)t, -1, ts, sizeof(ts))) != DW_OK)
+		return rc;
+	tl = strlen(ts);
+	if (outsz < tl + 1 + hashlen + 1)
+		return DW_ERR_TOOLONG;
+	memcpy(out, ts, tl);
+	out[tl] = ' ';
+	memcpy(out + tl + 1, hash, hashlen);
+	out[tl + 1 + hashlen] = '\0';
+	return DW_OK;
+}
+
+int
+dw_pwhist_parse(const char *s, size_t len, int64_t *t, const char **hash,
+    size_t *hashlen)
+{
+	const char *sp;
+	time_t when;
+	size_t tl, hl;
+	int rc;
+
+	if (s == NULL || t == NULL || hash == NULL || hashlen == NULL)
+		return DW_ERR_INVAL;
+	if ((sp = memchr(s, ' ', len)) == NULL)
+		return DW_ERR_INVAL;
+	tl = (size_t)(sp - s);
+	hl = len - tl - 1;
+	if (tl == 0 || hl == 0 || memchr(s, '\0', len) != NULL ||
+	    memchr(sp + 1, ' ', hl) != NULL)
+		return DW_ERR_INVAL;
+	if (hl >= DW_PASSWD_HASH_MAX)
+		return DW_ERR_TOOLONG;
+	if ((rc = dw_gentime_parse(s, tl, &when)) != DW_OK)
+		return rc;
+	*t = (int64_t)when;
+	*hash = sp + 1;
+	*hashlen = hl;
+	return DW_OK;
 }

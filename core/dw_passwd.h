@@ -7,7 +7,9 @@
 #ifndef DW_PASSWD_H
 #define DW_PASSWD_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "dw_err.h"
 
 #define DW_PASSWD_MAX		1024	/* bytes of a cleartext password */
@@ -87,5 +89,56 @@ int dw_passwd_quality(const char *pw, size_t pwlen, unsigned min_len,
  * DW_ERR_TOOLONG if outsz <= len.  The caller wipes out.
  */
 int dw_passwd_generate(char *out, size_t outsz, size_t len);
+
+/* ---- the password policy (issue 4) ------------------------------------ */
+
+struct dw_pw_rules {
+	unsigned min_length;	/* characters */
+	unsigned min_classes;	/* 1..4 */
+};
+
+/*
+ * Every quality rule for a new password, in this order, stopping at the
+ * first that fails: dw_passwd_quality (UTF-8, length, classes); the
+ * e-mail local part (the text before the last '@' of email, if email is
+ * not NULL and the local part has 3 or more characters) must not occur in
+ * the password, compared ASCII case-insensitively; the password must not
+ * be in the common-password dictionary (dw_passwd_dictionary).  0 if it
+ * passes; DW_ERR_DENIED with *why naming the rule ("too short", "contains
+ * the e-mail name", "is in the common-password dictionary", ...), never
+ * the password; DW_ERR_INVAL (bad UTF-8, NUL); DW_ERR_IO when the
+ * dictionary cannot be read (fail closed: the password is refused).
+ */
+int dw_passwd_policy_check(const char *pw, size_t pwlen,
+    const struct dw_pw_rules *r, const char *email, size_t emaillen,
+    const char **why);
+
+/*
+ * The common-password dictionary: Debian's cracklib dictionary
+ * (cracklib-runtime, /var/cache/cracklib/cracklib_dict.*) through
+ * libpwquality's cracklib check, serialised by a lock inside (cracklib is
+ * not thread-safe).  0: not found in it; DW_ERR_DENIED: found (or based on
+ * a dictionary word); DW_ERR_IO: the dictionary is missing.
+ * DW_PASSWD_DICT_ENV, when set in the environment, names another
+ * dictionary path prefix (tests).
+ */
+#define DW_PASSWD_DICT_ENV	"DW_CRACKLIB_DICT"
+int dw_passwd_dictionary(const char *pw, size_t pwlen, const char **why);
+
+/* Rotation: true when max_age > 0 and now - changed >= max_age. */
+bool dw_passwd_expired(int64_t changed, unsigned long max_age, int64_t now);
+
+/*
+ * Password history values (dwPasswordHistory): "GENERALIZEDTIME HASH",
+ * e.g. "20261203101500Z {ARGON2}$argon2id$...".  Make one from a time and
+ * a stored hash; parse one back (pointers into s).  The overlay keeps the
+ * newest N (policy) and refuses a new password that verifies against any
+ * of them or against the current one.
+ */
+#define DW_PWHIST_MAX		(16 + DW_PASSWD_HASH_MAX)
+int dw_pwhist_format(int64_t t, const char *hash, size_t hashlen, char *out,
+    size_t outsz);
+int dw_pwhist_parse(const char *s, size_t len, int64_t *t,
+    const char **hash, size_t *hashlen);
 
 #endif

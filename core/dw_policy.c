@@ -5,49 +5,129 @@
 #include "config.h"
 #endif
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dw_policy.h"
 #include "dw_str.h"
 
-#define CIDR_TEXT_MAX	(INET6_ADDRSTRLEN + 4)
+enum key_kind {
+	KIND_BOOL,	/* bool: "TRUE" / "FALSE" */
+	KIND_UINT,	/* unsigned: an LDAP INTEGER in [min, max] */
+	KIND_ULONG,	/* unsigned long: the same */
+	KIND_CIDR,	/* appended to allow[]: a dw_cidr_parse range */
+};
 
+/*
+ * The one place the keys are defined: attribute name, kind, field,
+ * range and default.  zero_ok: 0 is valid below min (means "off" or
+ * "never").
+ */
 static const struct {
 	const char		*attr;
+	enum key_kind		 kind;
+	size_t			 off;		/* field in struct dw_policy */
 	unsigned long long	 min, max;	/* integer keys */
+	bool			 zero_ok;
+	unsigned long long	 def;
 } policy_keys[DW_POL__COUNT] = {
-	[DW_POL_MFA_REQUIRED] = { "dwMfaRequired", 0, 0 },
-	[DW_POL_IDLE_TIMEOUT] = { "dwSessionIdleTimeout",
-	    DW_POLICY_IDLE_MIN, DW_POLICY_IDLE_MAX },
-	[DW_POL_IP_ALLOWLIST] = { "dwIpAllowlist", 0, 0 },
-	[DW_POL_PW_MIN_LENGTH] = { "dwPasswordMinLength",
-	    DW_POLICY_PW_LEN_MIN, DW_POLICY_PW_LEN_MAX },
-	[DW_POL_PW_MIN_CLASSES] = { "dwPasswordMinClasses",
-	    DW_POLICY_PW_CLASSES_MIN, DW_POLICY_PW_CLASSES_MAX },
-	[DW_POL_PW_MAX_AGE] = { "dwPasswordMaxAge",
-	    DW_POLICY_PW_MAX_AGE_MIN, DW_POLICY_PW_MAX_AGE_MAX },
-	[DW_POL_INVITE_LIFETIME] = { "dwInviteLifetime",
-	    DW_POLICY_INVITE_MIN, DW_POLICY_INVITE_MAX },
-	[DW_POL_AUDIT_RETENTION] = { "dwAuditRetentionMonths",
-	    DW_POLICY_RETENTION_MIN, DW_POLICY_RETENTION_MAX },
+	[DW_POL_MFA_REQUIRED] = { "dwMfaRequired", KIND_BOOL,
+	    offsetof(struct dw_policy, mfa_required), 0, 1, true, 0 },
+	[DW_POL_IDLE_TIMEOUT] = { "dwSessionIdleTimeout", KIND_UINT,
+	    offsetof(struct dw_policy, idle_timeout),
+	    DW_POLICY_IDLE_MIN, DW_POLICY_IDLE_MAX, false, 3600 },
+	[DW_POL_IP_ALLOWLIST] = { "dwIpAllowlist", KIND_CIDR,
+	    offsetof(struct dw_policy, allow), 0, 0, false, 0 },
+	[DW_POL_PW_MIN_LENGTH] = { "dwPasswordMinLength", KIND_UINT,
+	    offsetof(struct dw_policy, pw_min_length),
+	    DW_POLICY_PW_LEN_MIN, DW_POLICY_PW_LEN_MAX, false, 12 },
+	[DW_POL_PW_MIN_CLASSES] = { "dwPasswordMinClasses", KIND_UINT,
+	    offsetof(struct dw_policy, pw_min_classes),
+	    DW_POLICY_PW_CLASSES_MIN, DW_POLICY_PW_CLASSES_MAX, false, 3 },
+	[DW_POL_PW_MAX_AGE] = { "dwPasswordMaxAge", KIND_ULONG,
+	    offsetof(struct dw_policy, pw_max_age),
+	    DW_POLICY_PW_MAX_AGE_MIN, DW_POLICY_PW_MAX_AGE_MAX, true, 0 },
+	[DW_POL_INVITE_LIFETIME] = { "dwInviteLifetime", KIND_UINT,
+	    offsetof(struct dw_policy, invite_lifetime),
+	    DW_POLICY_INVITE_MIN, DW_POLICY_INVITE_MAX, false, 86400 },
+	[DW_POL_AUDIT_RETENTION] = { "dwAuditRetentionMonths", KIND_UINT,
+	    offsetof(struct dw_policy, audit_retention_months),
+	    DW_POLICY_RETENTION_MIN, DW_POLICY_RETENTION_MAX, false, 12 },
+	[DW_POL_PW_HISTORY] = { "dwPasswordHistoryCount", KIND_UINT,
+	    offsetof(struct dw_policy, pw_history),
+	    0, DW_POLICY_HISTORY_MAX, true, 5 },
+	[DW_POL_LOCKOUT_THRESHOLD] = { "dwLockoutThreshold", KIND_UINT,
+	    offsetof(struct dw_policy, lockout_threshold),
+	    DW_POLICY_LOCKOUT_MIN, DW_POLICY_LOCKOUT_MAX, true, 5 },
+	[DW_POL_LOCKOUT_WINDOW] = { "dwLockoutWindow", KIND_UINT,
+	    offsetof(struct dw_policy, lockout_window),
+	    DW_POLICY_WINDOW_MIN, DW_POLICY_WINDOW_MAX, false, 900 },
+	[DW_POL_LOCKOUT_DURATION] = { "dwLockoutDuration", KIND_UINT,
+	    offsetof(struct dw_policy, lockout_duration),
+	    DW_POLICY_WINDOW_MIN, DW_POLICY_WINDOW_MAX, false, 900 },
+	[DW_POL_ADDRESS_THROTTLE] = { "dwAddressThrottle", KIND_UINT,
+	    offsetof(struct dw_policy, address_throttle),
+	    DW_POLICY_THROTTLE_MIN, DW_POLICY_THROTTLE_MAX, true, 30 },
 };
+
+/* Store n into key k's field of *p (k is not the allowlist). */
+static void
+field_store(struct dw_policy *p, enum dw_policy_key k, unsigned long long n)
+{
+	char	*f = (char *)p + policy_keys[k].off;
+
+	switch (policy_keys[k].kind) {
+	case KIND_BOOL:
+		*(bool *)(void *)f = n != 0;
+		break;
+	case KIND_UINT:
+		*(unsigned *)(void *)f = (unsigned)n;
+		break;
+	case KIND_ULONG:
+		*(unsigned long *)(void *)f = (unsigned long)n;
+		break;
+	case KIND_CIDR:
+		break;
+	}
+}
+
+static unsigned long long
+field_load(const struct dw_policy *p, enum dw_policy_key k)
+{
+	const char	*f = (const char *)p + policy_keys[k].off;
+
+	switch (policy_keys[k].kind) {
+	case KIND_BOOL:
+		return *(const bool *)(const void *)f;
+	case KIND_UINT:
+		return *(const unsigned *)(const void *)f;
+	case KIND_ULONG:
+		return *(const unsigned long *)(const void *)f;
+	case KIND_CIDR:
+		break;
+	}
+	return 0;
+}
 
 void
 dw_policy_default(struct dw_policy *p)
 {
+	size_t	k;
+
 	if (p == NULL)
 		return;
+	/* nallow 0: everyone is allowed until a range is set. */
 	memset(p, 0, sizeof(*p));
-	p->mfa_required = false;
-	p->idle_timeout = 3600;
-	p->pw_min_length = 12;
-	p->pw_min_classes = 3;
-	p->pw_max_age = 0;
-	p->invite_lifetime = 86400;
-	p->audit_retention_months = 12;
+	for (k = 0; k < DW_POL__COUNT; k++)
+		field_store(p, (enum dw_policy_key)k, policy_keys[k].def);
+}
+
+bool
+dw_policy_multi(enum dw_policy_key k)
+{
+	return (unsigned)k < DW_POL__COUNT &&
+	    policy_keys[k].kind == KIND_CIDR;
 }
 
 const char *
@@ -111,95 +191,45 @@ parse_integer(const char *v, size_t len, unsigned long long max,
 	return DW_OK;
 }
 
-/*
- * An allowlist entry: an IPv4 or IPv6 address with an optional "/prefix"
- * (decimal, no leading zero, at most 32 or 128) and no host bits set.
- */
-static int
-cidr_check(const char *v, size_t len)
-{
-	char			 text[CIDR_TEXT_MAX];
-	unsigned char		 bin[sizeof(struct in6_addr)];
-	unsigned long long	 prefix;
-	const char		*slash;
-	size_t			 alen, bits, i;
-	int			 af, rc;
-
-	if (len == 0 || memchr(v, '\0', len) != NULL)
-		return DW_ERR_INVAL;
-	slash = memchr(v, '/', len);
-	alen = slash != NULL ? (size_t)(slash - v) : len;
-	if (alen == 0 || alen >= sizeof(text))
-		return DW_ERR_INVAL;
-	memcpy(text, v, alen);
-	text[alen] = '\0';
-	af = memchr(text, ':', alen) != NULL ? AF_INET6 : AF_INET;
-	if (inet_pton(af, text, bin) != 1)
-		return DW_ERR_INVAL;
-	bits = af == AF_INET ? 32 : 128;
-	if (slash == NULL)
-		return DW_OK;
-	if (slash + 1 == v + len || slash[1] == '-')
-		return DW_ERR_INVAL;
-	rc = parse_integer(slash + 1, len - alen - 1, bits, &prefix);
-	if (rc != DW_OK)
-		return rc;
-	for (i = (size_t)prefix; i < bits; i++)
-		if (bin[i / 8] & (0x80 >> (i % 8)))
-			return DW_ERR_INVAL;
-	return DW_OK;
-}
-
 int
 dw_policy_set(struct dw_policy *p, enum dw_policy_key k,
     const char *v, size_t len)
 {
+	struct dw_cidr		c;
 	unsigned long long	n;
 	int			rc;
 
 	if (p == NULL || v == NULL || (unsigned)k >= DW_POL__COUNT)
 		return DW_ERR_INVAL;
-	switch (k) {
-	case DW_POL_MFA_REQUIRED:
+	switch (policy_keys[k].kind) {
+	case KIND_BOOL:
 		if (len == 4 && memcmp(v, "TRUE", 4) == 0)
-			p->mfa_required = true;
+			n = 1;
 		else if (len == 5 && memcmp(v, "FALSE", 5) == 0)
-			p->mfa_required = false;
+			n = 0;
 		else
 			return DW_ERR_INVAL;
+		break;
+	case KIND_CIDR:
+		if ((rc = dw_cidr_parse(v, len, &c)) != DW_OK)
+			return rc;
+		if (p->nallow >= DW_POLICY_ALLOW_MAX)
+			return DW_ERR_TOOLONG;
+		p->allow[p->nallow++] = c;
 		return DW_OK;
-	case DW_POL_IP_ALLOWLIST:
-		return cidr_check(v, len);
-	default:
-		break;
-	}
-	if ((rc = parse_integer(v, len, policy_keys[k].max, &n)) != DW_OK)
-		return rc;
-	if (n < policy_keys[k].min &&
-	    !(k == DW_POL_PW_MAX_AGE && n == 0))
-		return DW_ERR_RANGE;
-	switch (k) {
-	case DW_POL_IDLE_TIMEOUT:
-		p->idle_timeout = (unsigned)n;
-		break;
-	case DW_POL_PW_MIN_LENGTH:
-		p->pw_min_length = (unsigned)n;
-		break;
-	case DW_POL_PW_MIN_CLASSES:
-		p->pw_min_classes = (unsigned)n;
-		break;
-	case DW_POL_PW_MAX_AGE:
-		p->pw_max_age = (unsigned long)n;
-		break;
-	case DW_POL_INVITE_LIFETIME:
-		p->invite_lifetime = (unsigned)n;
-		break;
-	case DW_POL_AUDIT_RETENTION:
-		p->audit_retention_months = (unsigned)n;
+	case KIND_UINT:
+	case KIND_ULONG:
+		rc = parse_integer(v, len, policy_keys[k].max, &n);
+		if (rc != DW_OK)
+			return rc;
+		if (n < policy_keys[k].min &&
+		    !(n == 0 && policy_keys[k].zero_ok))
+			return DW_ERR_RANGE;
 		break;
 	default:
 		return DW_ERR_INVAL;
 	}
+	field_store(p, k, n);
 	return DW_OK;
 }
 
@@ -211,41 +241,48 @@ dw_policy_format(const struct dw_policy *p, enum dw_policy_key k,
 	unsigned long long	n;
 	int			len;
 
-	if (p == NULL || out == NULL)
+	if (p == NULL || out == NULL || (unsigned)k >= DW_POL__COUNT)
 		return DW_ERR_INVAL;
-	switch (k) {
-	case DW_POL_MFA_REQUIRED:
+	switch (policy_keys[k].kind) {
+	case KIND_BOOL:
 		len = snprintf(buf, sizeof(buf), "%s",
-		    p->mfa_required ? "TRUE" : "FALSE");
-		goto copy;
-	case DW_POL_IDLE_TIMEOUT:
-		n = p->idle_timeout;
+		    field_load(p, k) ? "TRUE" : "FALSE");
 		break;
-	case DW_POL_PW_MIN_LENGTH:
-		n = p->pw_min_length;
-		break;
-	case DW_POL_PW_MIN_CLASSES:
-		n = p->pw_min_classes;
-		break;
-	case DW_POL_PW_MAX_AGE:
-		n = p->pw_max_age;
-		break;
-	case DW_POL_INVITE_LIFETIME:
-		n = p->invite_lifetime;
-		break;
-	case DW_POL_AUDIT_RETENTION:
-		n = p->audit_retention_months;
+	case KIND_UINT:
+	case KIND_ULONG:
+		n = field_load(p, k);
+		len = snprintf(buf, sizeof(buf), "%llu", n);
 		break;
 	default:
-		/* The allowlist is not held in struct dw_policy. */
+		/* Multi-valued: the caller formats p->allow[i]. */
 		return DW_ERR_INVAL;
 	}
-	len = snprintf(buf, sizeof(buf), "%llu", n);
-copy:
 	if (len < 0 || (size_t)len >= sizeof(buf))
 		return DW_ERR_INVAL;
 	if ((size_t)len >= outsz)
 		return DW_ERR_TOOLONG;
 	memcpy(out, buf, (size_t)len + 1);
 	return DW_OK;
+}
+
+void
+dw_policy_pw_rules(const struct dw_policy *p, struct dw_pw_rules *r)
+{
+	if (p == NULL || r == NULL)
+		return;
+	memset(r, 0, sizeof(*r));
+	r->min_length = p->pw_min_length;
+	r->min_classes = p->pw_min_classes;
+}
+
+void
+dw_policy_lockout_rules(const struct dw_policy *p,
+    struct dw_lockout_rules *r)
+{
+	if (p == NULL || r == NULL)
+		return;
+	memset(r, 0, sizeof(*r));
+	r->threshold = p->lockout_threshold;
+	r->window = p->lockout_window;
+	r->duration = p->lockout_duration;
 }

@@ -10,8 +10,14 @@
  *   dramwell-audit-base DN      olcDramwellAuditBase
  *   dramwell-argon2-memory KiB  olcDramwellArgon2Memory
  *   dramwell-argon2-iterations  olcDramwellArgon2Iterations
+ *   dramwell-mfa-keyfile PATH   olcDramwellMfaKeyfile
+ *   dramwell-trusted-proxy CIDR...  olcDramwellTrustedProxy (multi-valued)
  * Every DN is required; the argon2 parameters default to OWASP's minimum
- * and may not go below it.
+ * and may not go below it.  The MFA key file is loaded at db_open (and
+ * when set through cn=config): a configured file that cannot be used
+ * stops the database from opening.  Without one, MFA users cannot log in
+ * and nobody can enroll (fail closed).  Trusted proxies are CIDR ranges
+ * (dw_cidr_parse: strict, no host bits), none by default.
  */
 #include "dramwell.h"
 
@@ -27,7 +33,12 @@ enum {
 	DW_CF_AUDIT_BASE,
 	DW_CF_ARGON2_MEMORY,
 	DW_CF_ARGON2_ITERATIONS,
+	DW_CF_MFA_KEYFILE,
+	DW_CF_TRUSTED_PROXY,
 };
+
+/* At most this many trusted proxy ranges. */
+#define DRAMWELL_TRUSTED_MAX 256
 
 static ConfigDriver dramwell_cf_gen;
 
@@ -77,6 +88,19 @@ static ConfigTable dramwell_cfg[] = {
 	  "DESC 'argon2id iterations for stored passwords' "
 	  DW_CF_INT_SYNTAX,
 	  NULL, { .v_int = 0 } },
+	{ "dramwell-mfa-keyfile", "path", 2, 2, 0,
+	  ARG_STRING|ARG_MAGIC|DW_CF_MFA_KEYFILE, dramwell_cf_gen,
+	  DW_CF_AT(8) "NAME 'olcDramwellMfaKeyfile' "
+	  "DESC 'File holding the key that seals the stored TOTP secrets' "
+	  "EQUALITY caseExactMatch SYNTAX OMsDirectoryString SINGLE-VALUE )",
+	  NULL, { .v_int = 0 } },
+	{ "dramwell-trusted-proxy", "cidr", 2, 0, 0,
+	  ARG_MAGIC|DW_CF_TRUSTED_PROXY, dramwell_cf_gen,
+	  DW_CF_AT(9) "NAME 'olcDramwellTrustedProxy' "
+	  "DESC 'Portal hosts (CIDR) whose Session Tracking control names "
+	  "the end user address' "
+	  "EQUALITY caseIgnoreMatch SYNTAX OMsDirectoryString )",
+	  NULL, { .v_int = 0 } },
 	{ NULL, NULL, 0, 0, 0, ARG_IGNORED, NULL, NULL, NULL, { .v_int = 0 } }
 };
 
@@ -88,7 +112,8 @@ static ConfigOCs dramwell_ocs[] = {
 	  "MAY ( olcDramwellAdminBase $ olcDramwellRoleBase $ "
 	  "olcDramwellPolicyDN $ olcDramwellSessionBase $ "
 	  "olcDramwellAuditBase $ olcDramwellArgon2Memory $ "
-	  "olcDramwellArgon2Iterations ) )",
+	  "olcDramwellArgon2Iterations $ olcDramwellMfaKeyfile $ "
+	  "olcDramwellTrustedProxy ) )",
 	  .co_type = Cft_Overlay, .co_table = dramwell_cfg },
 	{ .co_def = NULL }
 };
@@ -126,6 +151,115 @@ dramwell_bv_free(struct berval *bv)
 	BER_BVZERO(bv);
 }
 
+/* dramwell-mfa-keyfile: emit, delete, set (loaded at once when the
+ * database is already open: a cn=config change). */
+static int
+dramwell_cf_keyfile(ConfigArgs *c, struct dramwell_info *di)
+{
+	char msg[SLAP_TEXT_BUFLEN];
+	char *old;
+
+	switch (c->op) {
+	case SLAP_CONFIG_EMIT:
+		if (di->di_mfa_keyfile == NULL)
+			return 1;
+		c->value_string = ch_strdup(di->di_mfa_keyfile);
+		return 0;
+	case LDAP_MOD_DELETE:
+		ch_free(di->di_mfa_keyfile);
+		di->di_mfa_keyfile = NULL;
+		(void)dramwell_login_key_load(di, c->cr_msg, sizeof(c->cr_msg));
+		return 0;
+	}
+	if (c->value_string == NULL || c->value_string[0] != '/') {
+		snprintf(c->cr_msg, sizeof(c->cr_msg),
+		    "<%s> needs an absolute path", c->argv[0]);
+		Debug(LDAP_DEBUG_ANY, "%s: %s\n", c->log, c->cr_msg);
+		ch_free(c->value_string);
+		c->value_string = NULL;
+		return ARG_BAD_CONF;
+	}
+	old = di->di_mfa_keyfile;
+	di->di_mfa_keyfile = c->value_string;
+	c->value_string = NULL;
+	if (CONFIG_ONLINE_ADD(c) &&
+	    dramwell_login_key_load(di, c->cr_msg, sizeof(c->cr_msg)) != 0) {
+		Debug(LDAP_DEBUG_ANY, "%s: %s\n", c->log, c->cr_msg);
+		ch_free(di->di_mfa_keyfile);
+		di->di_mfa_keyfile = old;
+		(void)dramwell_login_key_load(di, msg, sizeof(msg));
+		return ARG_BAD_CONF;
+	}
+	ch_free(old);
+	return 0;
+}
+
+/* dramwell-trusted-proxy: every argument a range, all or nothing. */
+static int
+dramwell_cf_trusted(ConfigArgs *c, struct dramwell_info *di)
+{
+	char buf[DW_CIDR_TEXT_MAX];
+	struct dw_cidr *n;
+	struct berval bv;
+	size_t i;
+	int k, err;
+
+	switch (c->op) {
+	case SLAP_CONFIG_EMIT:
+		for (i = 0; i < di->di_ntrusted; i++) {
+			if (dw_cidr_format(&di->di_trusted[i], buf,
+				sizeof(buf)) != DW_OK)
+				return 1;
+			ber_str2bv(buf, 0, 0, &bv);
+			value_add_one(&c->rvalue_vals, &bv);
+		}
+		return di->di_ntrusted == 0;
+	case LDAP_MOD_DELETE:
+		if (c->valx < 0) {
+			ch_free(di->di_trusted);
+			di->di_trusted = NULL;
+			di->di_ntrusted = 0;
+			return 0;
+		}
+		if ((size_t)c->valx >= di->di_ntrusted)
+			return 1;
+		for (i = (size_t)c->valx; i + 1 < di->di_ntrusted; i++)
+			di->di_trusted[i] = di->di_trusted[i + 1];
+		di->di_ntrusted--;
+		return 0;
+	}
+	if (di->di_ntrusted + (size_t)(c->argc - 1) > DRAMWELL_TRUSTED_MAX) {
+		snprintf(c->cr_msg, sizeof(c->cr_msg),
+		    "<%s> at most %d ranges", c->argv[0],
+		    DRAMWELL_TRUSTED_MAX);
+		Debug(LDAP_DEBUG_ANY, "%s: %s\n", c->log, c->cr_msg);
+		return ARG_BAD_CONF;
+	}
+	n = ch_malloc((di->di_ntrusted + (size_t)c->argc) * sizeof(*n));
+	if (di->di_ntrusted > 0)
+		memcpy(n, di->di_trusted, di->di_ntrusted * sizeof(*n));
+	for (k = 1; k < c->argc; k++) {
+		err = dw_cidr_parse(c->argv[k], strlen(c->argv[k]),
+		    &n[di->di_ntrusted + k - 1]);
+		if (err != DW_OK) {
+			snprintf(c->cr_msg, sizeof(c->cr_msg),
+			    "<%s> \"%s\" is not a CIDR range (%s): an IPv4 "
+			    "or IPv6 address, optionally /prefix, no host "
+			    "bits set",
+			    c->argv[0], c->argv[k],
+			    err == DW_ERR_RANGE ? "prefix too long"
+						: "malformed");
+			Debug(LDAP_DEBUG_ANY, "%s: %s\n", c->log, c->cr_msg);
+			ch_free(n);
+			return ARG_BAD_CONF;
+		}
+	}
+	ch_free(di->di_trusted);
+	di->di_trusted = n;
+	di->di_ntrusted += (size_t)(c->argc - 1);
+	return 0;
+}
+
 static int
 dramwell_cf_gen(ConfigArgs *c)
 {
@@ -135,6 +269,10 @@ dramwell_cf_gen(ConfigArgs *c)
 	struct dw_argon2_params p;
 	int rc = ARG_BAD_CONF;
 
+	if (c->type == DW_CF_MFA_KEYFILE)
+		return dramwell_cf_keyfile(c, di);
+	if (c->type == DW_CF_TRUSTED_PROXY)
+		return dramwell_cf_trusted(c, di);
 	dn = dramwell_cf_dn(di, c->type, &ndn);
 
 	switch (c->op) {
@@ -299,6 +437,7 @@ dramwell_db_init(BackendDB *be, ConfigReply *cr)
 	dw_argon2_params_default(&di->di_argon2);
 	di->di_server_id = 0;
 	dramwell_authz_db_init(di);
+	dramwell_login_db_init(di);
 	on->on_bi.bi_private = di;
 	return 0;
 }
@@ -360,6 +499,25 @@ dramwell_db_open(BackendDB *be, ConfigReply *cr)
 		Debug(LDAP_DEBUG_ANY, "dramwell_db_open: %s\n", cr->msg);
 		return 1;
 	}
+	if (dramwell_login_db_open(di, cr) != 0) {
+		Debug(LDAP_DEBUG_ANY, "dramwell_db_open: %s\n", cr->msg);
+		return 1;
+	}
+	/* The idle-session purge runs on the database of the sessions. */
+	if (select_backend(&di->di_session_nbase, 0) == be->bd_self &&
+	    dramwell_session_start(be) != 0) {
+		snprintf(cr->msg, sizeof(cr->msg),
+		    "dramwell: cannot start the idle-session purge");
+		Debug(LDAP_DEBUG_ANY, "dramwell_db_open: %s\n", cr->msg);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+dramwell_db_close(BackendDB *be, ConfigReply *cr)
+{
+	dramwell_session_stop(be);
 	return 0;
 }
 
@@ -382,9 +540,25 @@ dramwell_db_destroy(BackendDB *be, ConfigReply *cr)
 	dramwell_bv_free(&di->di_audit_base);
 	dramwell_bv_free(&di->di_audit_nbase);
 	dramwell_authz_db_destroy(di);
+	dramwell_login_db_destroy(di);
 	ch_free(di);
 	on->on_bi.bi_private = NULL;
 	return 0;
+}
+
+/* Reads and compares: refused on a connection restricted to changing an
+ * expired password (dramwell_login.c). */
+static int
+dramwell_op_read(Operation *op, SlapReply *rs)
+{
+	const char *text = NULL;
+	int rc;
+
+	rc = dramwell_restricted(op, &text);
+	if (rc == LDAP_SUCCESS)
+		return SLAP_CB_CONTINUE;
+	send_ldap_error(op, rs, rc, text);
+	return rc;
 }
 
 static int
@@ -396,6 +570,7 @@ dramwell_initialize(void)
 	dramwell.on_bi.bi_flags = SLAPO_BFLAG_SINGLE;
 	dramwell.on_bi.bi_db_init = dramwell_db_init;
 	dramwell.on_bi.bi_db_open = dramwell_db_open;
+	dramwell.on_bi.bi_db_close = dramwell_db_close;
 	dramwell.on_bi.bi_db_destroy = dramwell_db_destroy;
 	dramwell.on_bi.bi_op_bind = dramwell_op_bind;
 	dramwell.on_bi.bi_op_add = dramwell_op_add;
@@ -403,12 +578,18 @@ dramwell_initialize(void)
 	dramwell.on_bi.bi_op_delete = dramwell_op_delete;
 	dramwell.on_bi.bi_op_modrdn = dramwell_op_modrdn;
 	dramwell.on_bi.bi_extended = dramwell_op_extended;
+	dramwell.on_bi.bi_op_search = dramwell_op_read;
+	dramwell.on_bi.bi_op_compare = dramwell_op_read;
+	dramwell.on_bi.bi_connection_destroy = dramwell_login_conn_destroy;
 	dramwell.on_bi.bi_cf_ocs = dramwell_ocs;
 
 	rc = config_register_schema(dramwell_cfg, dramwell_ocs);
 	if (rc != 0)
 		return rc;
 	rc = dramwell_invite_register();
+	if (rc != 0)
+		return rc;
+	rc = dramwell_mfa_register();
 	if (rc != 0)
 		return rc;
 	return overlay_register(&dramwell);

@@ -14,7 +14,12 @@
 #include "slap.h"
 #include "slap-config.h"
 
+#include "dw_cidr.h"
+#include "dw_lockout.h"
 #include "dw_passwd.h"
+#include "dw_policy.h"
+#include "dw_secretbox.h"
+#include "dw_totp.h"
 
 /* Per-database state, on_bi.bi_private; allocated in db_init. */
 struct dramwell_info {
@@ -28,6 +33,24 @@ struct dramwell_info {
 	/* dramwell_authz.c: serialises the last-super-admin check with the
 	 * write it allows (held until the backend has answered). */
 	ldap_pvt_thread_mutex_t di_authz_mutex;
+
+	/* ---- issue 4 (dramwell_login.c, dramwell_mfa.c) ---- */
+	/* dramwell-mfa-keyfile: the secretbox key of the TOTP secrets,
+	 * loaded at db_open; without it MFA users cannot log in (fail
+	 * closed) and nobody can enroll. */
+	char *di_mfa_keyfile;
+	unsigned char di_mfa_key[DW_SECRETBOX_KEY_BYTES];
+	int di_mfa_key_loaded;
+	/* dramwell-trusted-proxy: portal hosts whose Session Tracking
+	 * control names the end user's address. */
+	struct dw_cidr *di_trusted;
+	size_t di_ntrusted;
+	/* Serialises the read-compute-write of dwLockout and guards the
+	 * per-address throttle table. */
+	ldap_pvt_thread_mutex_t di_login_mutex;
+	struct dw_throttle *di_throttle;
+	/* dramwell_session.c: the idle-session purge task (db_open). */
+	struct dramwell_purge *di_purge;
 };
 
 /* Schema elements the overlay uses; resolved once in db_open. */
@@ -193,5 +216,178 @@ int dramwell_invite_modify(Operation *op, slap_overinst *on,
  */
 int dramwell_accept_decode(
     const struct berval *in, struct berval *token, struct berval *pw);
+
+/* ---- issue 4: security settings ------------------------------------- */
+
+/* dramwell_policy.c (writes helper): read cn=security fresh, as the
+ * overlay's own internal read.  LDAP_SUCCESS with *out filled (defaults
+ * for absent keys); else LDAP_OTHER with *text "security policy
+ * unavailable" (missing entry, malformed value: fail closed). */
+int dramwell_policy_read(Operation *op, struct dramwell_info *di,
+    struct dw_policy *out, const char **text);
+
+/* dramwell_login.c (bind helper): the address the rules apply to: the
+ * end user's address from a Session Tracking control when the peer is a
+ * trusted portal host, else the peer's IP address.  Writes "" when there
+ * is none (ldapi, unparsable): no allowlist then admits it. */
+void dramwell_client_addr(Operation *op, struct dramwell_info *di,
+    char *out, size_t outsz);
+
+/* dramwell_login.c: connections bound with an expired password may only
+ * change that password (RFC 3062 exop on their own entry, with the old
+ * password).  LDAP_SUCCESS when op may go on; else the code to refuse
+ * with, and *text.  The write hooks and bi_extended call it first. */
+int dramwell_restricted(Operation *op, const char **text);
+/* Lift the restriction of op's connection (after its password change). */
+void dramwell_restricted_clear(Operation *op);
+
+/* dramwell_mfa.c (bind helper): the MFA extended operations
+ * (dw_exop.h).  SLAP_CB_CONTINUE for any other request. */
+int dramwell_mfa_extended(Operation *op, SlapReply *rs);
+int dramwell_mfa_register(void);
+
+/* ---- dramwell_login.c / dramwell_mfa.c internals (login side) -------- */
+
+/* The attributes of the login side; resolved at db_open. */
+struct dramwell_login_schema {
+	AttributeDescription *ad_dwMfaEnabled;
+	AttributeDescription *ad_dwMfaSecret;
+	AttributeDescription *ad_dwMfaLastStep;
+	AttributeDescription *ad_dwRecoveryCodeHash;
+	AttributeDescription *ad_dwLockout;
+	AttributeDescription *ad_uid;
+	AttributeDescription *ad_mail;
+};
+extern struct dramwell_login_schema dramwell_lschema;
+
+/* db_init / db_open / db_destroy work of the login side: the restricted
+ * connection table (shared by every instance, reference counted), the
+ * throttle and di_login_mutex, the schema, the MFA key. */
+void dramwell_login_db_init(struct dramwell_info *di);
+int dramwell_login_db_open(struct dramwell_info *di, ConfigReply *cr);
+void dramwell_login_db_destroy(struct dramwell_info *di);
+/* (Re)load di_mfa_key from di_mfa_keyfile; 0 or -1 with msg filled. */
+int dramwell_login_key_load(struct dramwell_info *di, char *msg, size_t msgsz);
+/* bi_connection_destroy: forget the connection's restriction. */
+int dramwell_login_conn_destroy(BackendDB *be, Connection *conn);
+
+/*
+ * One login attempt at an admin entry (a bind, or dwMfaEnroll): the facts
+ * read from the entry and the policy, and the decision of the gate.
+ * Strings and values are o_tmpmemctx copies; dramwell_login_free.
+ */
+struct dramwell_login {
+	time_t lg_now;
+	char lg_addr[DW_CIDR_TEXT_MAX]; /* client address, "" = none */
+	struct dw_policy *lg_pol;
+	int lg_found;			/* the entry exists */
+	struct berval lg_dn, lg_ndn;	/* the entry (when found) */
+	const char *lg_state;		/* NULL: active; else the reason */
+	int lg_pw_ok;			/* the password part verified */
+	int lg_has_lockout;		/* dwLockout present */
+	int lg_lockout_bad;		/* dwLockout malformed */
+	struct dw_lockout lg_lockout;
+	int lg_mfa;			/* dwMfaEnabled: TRUE */
+	struct berval lg_mfa_val;	/* its stored value, if any */
+	struct berval lg_secret;	/* dwMfaSecret (stored form) */
+	int lg_has_last, lg_last_bad;
+	int64_t lg_last;		/* dwMfaLastStep */
+	struct berval lg_last_val;	/* its stored value */
+	BerVarray lg_recovery;		/* dwRecoveryCodeHash values */
+	int lg_has_changed;
+	time_t lg_changed;		/* dwPasswordChangedTime */
+	/* the credential's parts (point into the request) */
+	enum dw_cred_kind lg_kind;
+	struct berval lg_factor;
+	/* the outcome */
+	const char *lg_reason;		/* refusal reason (audit), or NULL */
+	int lg_counts;			/* counts towards lockout */
+	int lg_throttle;		/* counts towards the address throttle */
+	int lg_locked_now;		/* this failure locked the account */
+};
+
+/*
+ * Steps 1 to 6 of the bind pipeline (slapo-dramwell(5)) for the admin
+ * entry ndn: read the policy and the entry fresh, throttle, lockout,
+ * account state, allowlist, then the password.  With split set and MFA
+ * on for the entry, cred is password + second factor (dw_cred_split).
+ * Returns LDAP_SUCCESS with lg->lg_reason NULL when the gate passed, or
+ * with lg_reason set for a refusal; another code (and *text) when the
+ * policy cannot be read (fail closed).
+ */
+int dramwell_login_gate(Operation *op, slap_overinst *on,
+    struct dramwell_info *di, struct berval *ndn, struct berval *cred,
+    int split, struct dramwell_login *lg, const char **text);
+/* Count a refusal (lg_counts, lg_throttle) under di_login_mutex: the
+ * address throttle and dwLockout (re-read, updated, written back). */
+void dramwell_login_failed(Operation *op, slap_overinst *on,
+    struct dramwell_info *di, struct dramwell_login *lg);
+/* A successful login resets dwLockout. */
+void dramwell_login_succeeded(Operation *op, slap_overinst *on,
+    struct dramwell_info *di, struct dramwell_login *lg);
+void dramwell_login_free(Operation *op, struct dramwell_login *lg);
+/* Restrict the connection of op (a bind of op->o_req_ndn about to
+ * succeed) to changing its expired password.  0, or -1 when it cannot
+ * be (the bind must then fail). */
+int dramwell_restricted_set(Operation *op);
+
+/* A new modification (flags 0) with vals (n of them, may be 0),
+ * normalised; ch_malloc'ed, slap_mods_free.  NULL on failure. */
+Modifications *dramwell_mod_new(
+    AttributeDescription *ad, int mop, const struct berval *vals, int n);
+/* An internal modify of dn as the rootdn, marked as the overlay's own;
+ * mods are freed.  Returns the backend's result code. */
+int dramwell_internal_modify(Operation *op, struct berval *dn,
+    struct berval *ndn, Modifications *mods);
+
+/* dramwell_mfa.c: step 7 of the bind, for lg_kind TOTP or RECOVERY.
+ * NULL when the factor is right (and its use recorded), else the audit
+ * reason. */
+const char *dramwell_mfa_check(Operation *op, struct dramwell_info *di,
+    struct dramwell_login *lg);
+
+/* ---- dramwell_policy.c / dramwell_session.c (write side) ------------- */
+
+/* Resolve the policy attributes (db_open, through
+ * dramwell_invite_schema_resolve).  0 or -1 with *text. */
+int dramwell_policy_schema_resolve(const char **text);
+
+/*
+ * One new cleartext password pw for an entry, against the policy pol:
+ * the quality rules (dw_passwd_policy_check, with the e-mail address
+ * email, may be NULL) and reuse: the current userPassword values and the
+ * newest pol->pw_history dwPasswordHistory values of cur, the entry as
+ * stored (NULL: an add, or an invitee without a password).  LDAP_SUCCESS;
+ * else LDAP_CONSTRAINT_VIOLATION with *text "password refused: <rule>"
+ * (o_tmpmemctx or static; never the password), or LDAP_OTHER with *text
+ * (the dictionary or the hashing is unavailable: fail closed).
+ */
+int dramwell_password_check(Operation *op, const struct dw_policy *pol,
+    const struct berval *email, Entry *cur, const struct berval *pw,
+    const char **text);
+/* The e-mail address of e for the e-mail rule: its uid when that holds
+ * an '@', else its mail; BER_BVNULL when neither.  Points into e. */
+void dramwell_entry_email(Entry *e, struct berval *out);
+/*
+ * The dwPasswordHistory of cur after its password is replaced at now:
+ * its current userPassword value first, then the newest previous ones,
+ * pol->pw_history values at most (none: the attribute goes).  A
+ * "replace: dwPasswordHistory" (SLAP_MOD_INTERNAL, ch_malloc'ed), or NULL
+ * when nothing changes.
+ */
+Modifications *dramwell_history_mod(Operation *op, const struct dw_policy *pol,
+    Entry *cur, time_t now);
+/* Is ad server-managed (dwMfaSecret, dwMfaEnabled, dwMfaLastStep,
+ * dwRecoveryCodeHash, dwPasswordHistory, dwLockout,
+ * dwPasswordChangedTime) and not writable by this client (root: the
+ * rootdn, which may write dwMfaLastStep, dwLockout and
+ * dwPasswordChangedTime)?  Its name when refused, else NULL. */
+const char *dramwell_server_attr(AttributeDescription *ad, int root);
+
+/* The idle-session purge (a runqueue task every 60 seconds): started by
+ * db_open, stopped by db_close; be is the database the overlay is on.
+ * Not in tool mode (slapadd, slapcat...). */
+int dramwell_session_start(BackendDB *be);
+void dramwell_session_stop(BackendDB *be);
 
 #endif

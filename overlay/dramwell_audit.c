@@ -194,7 +194,11 @@ dramwell_audit_entry(
 		peer = op->o_conn->c_peer_name.bv_val;
 		peerlen = op->o_conn->c_peer_name.bv_len;
 	}
-	if (dw_peer_to_addr(peer, peerlen, addr, sizeof(addr)) != 0)
+	/* The address the login rules use (the end user's, when a trusted
+	 * portal host relays it); else what the peer is ("ldapi"). */
+	dramwell_client_addr(op, di, addr, sizeof(addr));
+	if (addr[0] == '\0' &&
+	    dw_peer_to_addr(peer, peerlen, addr, sizeof(addr)) != 0)
 		goto fail;
 	n = snprintf(result, sizeof(result), "%d", ev->ev_result);
 	if (n < 0 || (size_t)n >= sizeof(result))

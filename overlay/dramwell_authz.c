@@ -25,6 +25,9 @@
 #include "dw_perm.h"
 #include "dw_policy.h"
 
+#define DRAMWELL_STR2(x) #x
+#define DRAMWELL_STR(x) DRAMWELL_STR2(x)
+
 /* Bytes of an "attr: old -> new" detail; sessions ended in one operation. */
 #define DRAMWELL_DIFF_MAX 1024
 #define DRAMWELL_SESSIONS_MAX 4096
@@ -1327,24 +1330,143 @@ dramwell_check_role(struct dramwell_check *c)
 	return LDAP_SUCCESS;
 }
 
-/* Validate the values vals of attribute ad written to the policy entry. */
+#define DRAMWELL_POLICY_TEXT_MAX 192
+
+/*
+ * Refuse a policy write for key k: core's rule text when it has one, else
+ * "<attribute>: <why>".  Either way the text names the attribute and the
+ * reason, never more than the rule.
+ */
+static int
+dramwell_policy_refuse(
+    struct dramwell_check *c, enum dw_policy_key k, const char *why)
+{
+	char *s;
+
+	if (c->why.text != NULL)
+		return dramwell_deny(c);
+	s = c->op->o_tmpalloc(DRAMWELL_POLICY_TEXT_MAX, c->op->o_tmpmemctx);
+	snprintf(s, DRAMWELL_POLICY_TEXT_MAX, "%s: %s", dw_policy_attr(k), why);
+	return dramwell_fail(c, LDAP_CONSTRAINT_VIOLATION, s);
+}
+
+/*
+ * Validate the values vals of attribute ad written to the policy entry:
+ * each through dw_policy_set (dw_authz_policy_value), the value the
+ * overlay then reads back, so nothing is stored that a read would refuse.
+ */
 static int
 dramwell_policy_vals(
     struct dramwell_check *c, AttributeDescription *ad, BerVarray vals)
 {
 	enum dw_policy_key k = DW_POL__COUNT;
-	int i;
+	struct dw_policy p;
+	int i, err;
 
 	if (dw_authz_policy_attr(ad->ad_cname.bv_val, ad->ad_cname.bv_len, &k,
 		&c->why) != DW_ALLOW)
 		return dramwell_deny(c);
 	if (k == DW_POL__COUNT)
 		return LDAP_SUCCESS;
-	for (i = 0; vals != NULL && !BER_BVISNULL(&vals[i]); i++)
+	for (i = 0; vals != NULL && !BER_BVISNULL(&vals[i]); i++) {
+		memset(&c->why, 0, sizeof(c->why));
 		if (dw_authz_policy_value(k, vals[i].bv_val, vals[i].bv_len,
-			&c->why) != DW_ALLOW)
-			return dramwell_deny(c);
+			&c->why) == DW_ALLOW)
+			continue;
+		dw_policy_default(&p);
+		err = dw_policy_set(&p, k, vals[i].bv_val, vals[i].bv_len);
+		return dramwell_policy_refuse(c, k,
+		    err == DW_ERR_RANGE ? "value out of range"
+					: "malformed value");
+	}
 	return LDAP_SUCCESS;
+}
+
+/* Removing key k's values (delete, or replace with none). */
+static int
+dramwell_policy_remove(
+    struct dramwell_check *c, enum dw_policy_key k, bool inc)
+{
+	memset(&c->why, 0, sizeof(c->why));
+	if (dw_authz_policy_remove(k, inc, &c->why) == DW_ALLOW)
+		return LDAP_SUCCESS;
+	return dramwell_policy_refuse(c, k,
+	    inc ? "cannot be incremented" : "required, cannot be deleted");
+}
+
+/* Is ad the allowlist attribute? */
+static int
+dramwell_is_allowlist(AttributeDescription *ad)
+{
+	enum dw_policy_key k;
+
+	return dw_policy_key_from_attr(ad->ad_cname.bv_val,
+		   ad->ad_cname.bv_len, &k) == DW_OK &&
+	       k == DW_POL_IP_ALLOWLIST;
+}
+
+static unsigned
+dramwell_count_vals(BerVarray vals)
+{
+	unsigned n = 0;
+
+	while (vals != NULL && !BER_BVISNULL(&vals[n]))
+		n++;
+	return n;
+}
+
+/* The allowlist holds at most DW_POLICY_ALLOW_MAX ranges after the write
+ * (the policy read refuses more: fail closed for every login). */
+static int
+dramwell_policy_allow_count(struct dramwell_check *c)
+{
+	Operation *op = c->op;
+	Modifications *ml;
+	Attribute *a;
+	Entry *e = NULL;
+	unsigned n = 0, nv;
+	int seen = 0;
+
+	if (op->o_tag == LDAP_REQ_ADD) {
+		for (a = op->ora_e->e_attrs; a != NULL; a = a->a_next)
+			if (dramwell_is_allowlist(a->a_desc))
+				n += a->a_numvals;
+	} else {
+		for (ml = op->orm_modlist; ml != NULL; ml = ml->sml_next)
+			seen |= dramwell_is_allowlist(ml->sml_desc);
+		if (!seen)
+			return LDAP_SUCCESS;
+		if (overlay_entry_get_ov(op, &op->o_req_ndn, NULL, NULL, 0, &e,
+			c->on) == LDAP_SUCCESS &&
+		    e != NULL) {
+			for (a = e->e_attrs; a != NULL; a = a->a_next)
+				if (dramwell_is_allowlist(a->a_desc))
+					n += a->a_numvals;
+			overlay_entry_release_ov(op, e, 0, c->on);
+		}
+		for (ml = op->orm_modlist; ml != NULL; ml = ml->sml_next) {
+			if (!dramwell_is_allowlist(ml->sml_desc))
+				continue;
+			nv = dramwell_count_vals(ml->sml_values);
+			switch (ml->sml_op & LDAP_MOD_OP) {
+			case LDAP_MOD_REPLACE:
+				n = nv;
+				break;
+			case LDAP_MOD_DELETE:
+			case SLAP_MOD_SOFTDEL:
+				n = nv == 0 || nv > n ? 0 : n - nv;
+				break;
+			default:
+				n += nv;
+				break;
+			}
+		}
+	}
+	if (n <= DW_POLICY_ALLOW_MAX)
+		return LDAP_SUCCESS;
+	memset(&c->why, 0, sizeof(c->why));
+	return dramwell_policy_refuse(c, DW_POL_IP_ALLOWLIST,
+	    "too many ranges (at most " DRAMWELL_STR(DW_POLICY_ALLOW_MAX) ")");
 }
 
 /* Every policy attribute a write to the policy entry carries. */
@@ -1362,7 +1484,7 @@ dramwell_policy_check_values(struct dramwell_check *c)
 			if (rc != LDAP_SUCCESS)
 				return rc;
 		}
-		return LDAP_SUCCESS;
+		return dramwell_policy_allow_count(c);
 	}
 	for (ml = op->orm_modlist; ml != NULL; ml = ml->sml_next) {
 		enum dw_policy_key k = DW_POL__COUNT;
@@ -1386,30 +1508,23 @@ dramwell_policy_check_values(struct dramwell_check *c)
 			break;
 		case LDAP_MOD_REPLACE:
 			if (empty)
-				rc = dw_authz_policy_remove(k, false,
-					 &c->why) == DW_ALLOW
-					 ? LDAP_SUCCESS
-					 : dramwell_deny(c);
+				rc = dramwell_policy_remove(c, k, false);
 			else
 				rc = dramwell_policy_vals(
 				    c, ml->sml_desc, ml->sml_values);
 			break;
 		case LDAP_MOD_DELETE:
 		case SLAP_MOD_SOFTDEL:
-			rc = dw_authz_policy_remove(k, false, &c->why) ==
-				     DW_ALLOW
-				 ? LDAP_SUCCESS
-				 : dramwell_deny(c);
+			rc = dramwell_policy_remove(c, k, false);
 			break;
 		default: /* increment */
-			(void)dw_authz_policy_remove(k, true, &c->why);
-			rc = dramwell_deny(c);
+			rc = dramwell_policy_remove(c, k, true);
 			break;
 		}
 		if (rc != LDAP_SUCCESS)
 			return rc;
 	}
-	return LDAP_SUCCESS;
+	return dramwell_policy_allow_count(c);
 }
 
 /*

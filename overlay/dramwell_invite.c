@@ -23,15 +23,17 @@
  *   request SEQUENCE { token OCTET STRING, newPassword OCTET STRING }, no
  *   response value.  The token is looked up by its hash below the admin
  *   base and compared in constant time; the entry must be invited and not
- *   expired, and the password must pass the policy (read fresh).  Then
+ *   expired, and the password must pass the password policy (read
+ *   fresh; dramwell_password_check, with the invitee's e-mail).  Then
  *   one internal modify, conditional on the exact stored hash and on the
  *   invited status, sets the password ({ARGON2}), dwPasswordChangedTime,
  *   makes the account active and deletes the hash and the expiry: of two
  *   concurrent accepts of one token exactly one succeeds.  An unknown,
  *   expired, revoked or used token gets invalidCredentials with one
- *   generic text; a weak password constraintViolation naming the rule,
- *   and the token stays usable.  Every accept is audited (never the
- *   token or the password); the request's copies of both are wiped.
+ *   generic text; a refused password constraintViolation with "password
+ *   refused: <rule>", and the token stays usable.  Every accept is
+ *   audited (never the token or the password); the request's copies of
+ *   both are wiped.
  *
  * Authorization of invites, resends and revokes is dramwell_authz.c's
  * (dramwell_write.c calls both); the accept needs none: the token is the
@@ -63,7 +65,6 @@
 #define DRAMWELL_INV_POLICY_TEXT                                               \
 	"the security policy is missing or malformed; invitations are "        \
 	"refused until it is fixed"
-#define DRAMWELL_QUALITY_TEXT_MAX 256
 #define DRAMWELL_INV_APPLIED_TEXT                                              \
 	"audit log unavailable (the change was applied but not audited)"
 
@@ -76,7 +77,6 @@ static struct {
 	AttributeDescription *expires; /* dwInviteExpires */
 	AttributeDescription *by;      /* dwInvitedBy */
 	AttributeDescription *uid;
-	AttributeDescription *policy[DW_POL__COUNT];
 } dramwell_inv;
 
 int
@@ -93,7 +93,6 @@ dramwell_invite_schema_resolve(const char **text)
 	    {"uid", &dramwell_inv.uid},
 	};
 	size_t i;
-	int k;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		if (*t[i].ad != NULL)
@@ -103,16 +102,8 @@ dramwell_invite_schema_resolve(const char **text)
 			return -1;
 		}
 	}
-	for (k = 0; k < DW_POL__COUNT; k++) {
-		if (dramwell_inv.policy[k] != NULL)
-			continue;
-		if (slap_str2ad(dw_policy_attr((enum dw_policy_key)k),
-			&dramwell_inv.policy[k], text) != LDAP_SUCCESS) {
-			dramwell_inv.policy[k] = NULL;
-			return -1;
-		}
-	}
-	return 0;
+	/* The policy (dramwell_policy.c) is read by the invitations first. */
+	return dramwell_policy_schema_resolve(text);
 }
 
 /* --- helpers --------------------------------------------------------- */
@@ -184,56 +175,15 @@ dramwell_inv_stored_invited(
 }
 
 /*
- * The policy values of keys[] from the policy entry into *pol; each must
- * be present, single-valued and valid.  0, or -1 (fail closed).
- */
-static int
-dramwell_inv_policy(Operation *op, slap_overinst *on, struct dramwell_info *di,
-    const enum dw_policy_key *keys, int nkeys, struct dw_policy *pol)
-{
-	Entry *e = NULL;
-	Attribute *a;
-	int i, rc = -1;
-
-	dw_policy_default(pol);
-	if (overlay_entry_get_ov(op, &di->di_policy_ndn, NULL, NULL, 0, &e,
-		on) != LDAP_SUCCESS ||
-	    e == NULL) {
-		Debug(LDAP_DEBUG_ANY,
-		    "%s dramwell: policy entry \"%s\" not found\n",
-		    op->o_log_prefix, di->di_policy_dn.bv_val);
-		return -1;
-	}
-	for (i = 0; i < nkeys; i++) {
-		a = attr_find(e->e_attrs, dramwell_inv.policy[keys[i]]);
-		if (a == NULL || a->a_numvals != 1 ||
-		    dw_policy_set(pol, keys[i], a->a_vals[0].bv_val,
-			a->a_vals[0].bv_len) != DW_OK) {
-			Debug(LDAP_DEBUG_ANY,
-			    "%s dramwell: policy \"%s\": %s missing or "
-			    "malformed\n",
-			    op->o_log_prefix, di->di_policy_dn.bv_val,
-			    dw_policy_attr(keys[i]));
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	overlay_entry_release_ov(op, e, 0, on);
-	return rc;
-}
-
-/*
  * The hash (hex, NUL-terminated) of tok and the expiry (now + the
  * policy's invite lifetime) as GeneralizedTime.  LDAP_SUCCESS or a code
  * and *text.
  */
 static int
-dramwell_inv_stamp(Operation *op, slap_overinst *on, struct dramwell_info *di,
+dramwell_inv_stamp(Operation *op, struct dramwell_info *di,
     const struct berval *tok, char *hex, size_t hexsz, char *gt, size_t gtsz,
     const char **text)
 {
-	static const enum dw_policy_key keys[] = {DW_POL_INVITE_LIFETIME};
 	struct dw_policy pol;
 	int err;
 
@@ -241,7 +191,7 @@ dramwell_inv_stamp(Operation *op, slap_overinst *on, struct dramwell_info *di,
 		*text = DRAMWELL_INV_TOKEN_TEXT;
 		return LDAP_CONSTRAINT_VIOLATION;
 	}
-	if (dramwell_inv_policy(op, on, di, keys, 1, &pol) != 0) {
+	if (dramwell_policy_read(op, di, &pol, text) != LDAP_SUCCESS) {
 		*text = DRAMWELL_INV_POLICY_TEXT;
 		return LDAP_UNWILLING_TO_PERFORM;
 	}
@@ -420,7 +370,7 @@ dramwell_invite_add(Operation *op, slap_overinst *on, struct dramwell_info *di,
 		*text = DRAMWELL_INV_TOKEN_TEXT;
 		return LDAP_CONSTRAINT_VIOLATION;
 	}
-	rc = dramwell_inv_stamp(op, on, di, &tok->a_vals[0], hex, sizeof(hex),
+	rc = dramwell_inv_stamp(op, di, &tok->a_vals[0], hex, sizeof(hex),
 	    gt, sizeof(gt), text);
 	if (rc != LDAP_SUCCESS)
 		return rc;
@@ -477,7 +427,7 @@ dramwell_invite_modify(Operation *op, slap_overinst *on,
 		*text = DRAMWELL_INV_PENDING_TEXT;
 		return LDAP_UNWILLING_TO_PERFORM;
 	}
-	rc = dramwell_inv_stamp(op, on, di, &tok->sml_values[0], hex,
+	rc = dramwell_inv_stamp(op, di, &tok->sml_values[0], hex,
 	    sizeof(hex), gt, sizeof(gt), text);
 	if (rc != LDAP_SUCCESS)
 		return rc;
@@ -546,6 +496,7 @@ dramwell_accept_decode(
 struct dramwell_accept_hit {
 	int ah_count;
 	struct berval ah_dn, ah_ndn;
+	struct berval ah_email; /* for the e-mail rule */
 	char ah_hash[DW_INVITE_HASH_HEX_LEN + 1]; /* stored value, if 64 */
 	int ah_hash_ok;
 	time_t ah_expires;
@@ -566,6 +517,9 @@ dramwell_accept_search_cb(Operation *op, SlapReply *rs)
 		return 0;
 	ber_dupbv_x(&hit->ah_dn, &e->e_name, op->o_tmpmemctx);
 	ber_dupbv_x(&hit->ah_ndn, &e->e_nname, op->o_tmpmemctx);
+	dramwell_entry_email(e, &hit->ah_email);
+	if (!BER_BVISNULL(&hit->ah_email))
+		ber_dupbv_x(&hit->ah_email, &hit->ah_email, op->o_tmpmemctx);
 	a = attr_find(e->e_attrs, dramwell_inv.hash);
 	if (a != NULL && a->a_numvals == 1 &&
 	    a->a_vals[0].bv_len == DW_INVITE_HASH_HEX_LEN) {
@@ -699,44 +653,22 @@ out:
 
 /* The new password against the policy (read now).  LDAP code, *text. */
 static int
-dramwell_accept_quality(Operation *op, slap_overinst *on,
-    struct dramwell_info *di, const struct berval *pw, const char **text)
+dramwell_accept_quality(Operation *op, struct dramwell_info *di,
+    struct dramwell_accept_hit *hit, const struct berval *pw,
+    const char **text)
 {
-	static const enum dw_policy_key keys[] = {
-	    DW_POL_PW_MIN_LENGTH, DW_POL_PW_MIN_CLASSES};
 	struct dw_policy pol;
-	const char *why = NULL;
-	char *buf;
-	int err, n;
 
-	if (dramwell_inv_policy(op, on, di, keys, 2, &pol) != 0) {
+	if (dramwell_policy_read(op, di, &pol, text) != LDAP_SUCCESS) {
 		*text = "the security policy is missing or malformed";
 		return LDAP_UNWILLING_TO_PERFORM;
 	}
-	err = dw_passwd_quality(pw->bv_val, pw->bv_len, pol.pw_min_length,
-	    pol.pw_min_classes, &why);
-	if (err == DW_OK)
-		return LDAP_SUCCESS;
-	if (err != DW_ERR_DENIED)
-		why = "password is not UTF-8 or contains a NUL byte";
-	else if (why == NULL)
-		why = "password does not meet the security policy";
-	/* The rule and the policy's numbers (o_tmpmemctx: sent after the
-	 * hook returns, freed with the operation). */
-	*text = why;
-	buf = op->o_tmpalloc(DRAMWELL_QUALITY_TEXT_MAX, op->o_tmpmemctx);
-	n = snprintf(buf, DRAMWELL_QUALITY_TEXT_MAX,
-	    "%s (the security policy asks for at least %u characters "
-	    "and %u of the 4 character classes)",
-	    why, pol.pw_min_length, pol.pw_min_classes);
-	if (n > 0 && n < DRAMWELL_QUALITY_TEXT_MAX)
-		*text = buf;
-	return LDAP_CONSTRAINT_VIOLATION;
+	/* An invitee has no password yet: nothing to compare for reuse. */
+	return dramwell_password_check(op, &pol, &hit->ah_email, NULL, pw, text);
 }
 
 static int
-dramwell_accept(
-    Operation *op, SlapReply *rs, slap_overinst *on, struct dramwell_info *di)
+dramwell_accept(Operation *op, SlapReply *rs, struct dramwell_info *di)
 {
 	char hex[DW_INVITE_HASH_HEX_LEN + 1], pwhash[DW_PASSWD_HASH_MAX];
 	struct dramwell_accept_hit hit;
@@ -801,10 +733,11 @@ dramwell_accept(
 		reason = "expired";
 		goto out;
 	}
-	rc = dramwell_accept_quality(op, on, di, &pw, &text);
+	rc = dramwell_accept_quality(op, di, &hit, &pw, &text);
 	if (rc != LDAP_SUCCESS) {
 		reason = rc == LDAP_CONSTRAINT_VIOLATION ? "weak password"
 							 : "policy unavailable";
+		extra = text; /* the rule, never the password */
 		goto out;
 	}
 	if (dw_passwd_hash(pw.bv_val, pw.bv_len, &di->di_argon2, pwhash,
@@ -855,21 +788,40 @@ out:
 		op->o_tmpfree(hit.ah_dn.bv_val, op->o_tmpmemctx);
 	if (hit.ah_ndn.bv_val != NULL)
 		op->o_tmpfree(hit.ah_ndn.bv_val, op->o_tmpmemctx);
+	if (hit.ah_email.bv_val != NULL)
+		op->o_tmpfree(hit.ah_email.bv_val, op->o_tmpmemctx);
 	rs->sr_err = rc;
 	rs->sr_text = text;
 	return rc;
 }
 
-/* bi_extended: the accept, on the database that holds the admin base. */
+/*
+ * bi_extended: a connection bound with an expired password may use none
+ * of these (dramwell_restricted); then the accept, on the database that
+ * holds the admin base, and the MFA operations (dramwell_mfa.c).  The
+ * password-modify exop is checked as the modify slapd makes of it
+ * (dramwell_write.c): slapd goes on with it whatever this hook answers
+ * unwilling-to-perform.
+ */
 int
 dramwell_op_extended(Operation *op, SlapReply *rs)
 {
 	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
 	struct dramwell_info *di = on->on_bi.bi_private;
+	const char *text = NULL;
+	int rc;
 
-	if (!bvmatch(&op->ore_reqoid, &dramwell_accept_oid))
+	if (bvmatch(&op->ore_reqoid, &slap_EXOP_MODIFY_PASSWD))
 		return SLAP_CB_CONTINUE;
-	return dramwell_accept(op, rs, on, di);
+	rc = dramwell_restricted(op, &text);
+	if (rc != LDAP_SUCCESS) {
+		rs->sr_err = rc;
+		rs->sr_text = text;
+		return rc;
+	}
+	if (bvmatch(&op->ore_reqoid, &dramwell_accept_oid))
+		return dramwell_accept(op, rs, di);
+	return dramwell_mfa_extended(op, rs);
 }
 
 /* The dramwell instance of be, if it has one (and it is enabled). */

@@ -2,14 +2,29 @@
  * dramwell_write.c: add, modify, delete, modrdn and the RFC 3062
  * password-modify exop (which slapd turns into a modify).
  *
- * - Passwords, anywhere in the database: a cleartext userPassword (add;
- *   modify add/replace; the exop's new password) is stored as an
- *   {ARGON2} argon2id hash with the configured parameters; a pre-hashed
- *   value ("{SCHEME}...") is refused with constraintViolation; deleting
+ * - Passwords, anywhere in the database: every cleartext userPassword
+ *   (add; every value of every modify item, add or replace; the exop's new
+ *   password) must pass the security policy, read fresh for the write
+ *   (dramwell_password_check: length in characters, classes, the entry's
+ *   e-mail name, the common-password dictionary, and not the current nor
+ *   one of the newest dwPasswordHistoryCount previous passwords); the
+ *   rootdn included.  An entry keeps one userPassword value: a write that
+ *   would leave more is refused.  The value is stored as an {ARGON2}
+ *   argon2id hash with the configured parameters; a pre-hashed value
+ *   ("{SCHEME}...") is refused with constraintViolation; deleting
  *   individual userPassword values is refused (the stored values are
- *   hashes, so the client cannot name them); dwPasswordChangedTime is
- *   stamped by the server whenever a password is set on a dwAdminUser
- *   entry and refused from clients.
+ *   hashes, so the client cannot name them).  On a dwAdminUser entry the
+ *   replaced hash moves into dwPasswordHistory (the newest N kept) and
+ *   dwPasswordChangedTime is stamped.
+ * - Server-managed attributes (dwMfaSecret, dwMfaEnabled, dwMfaLastStep,
+ *   dwRecoveryCodeHash, dwPasswordHistory, dwLockout,
+ *   dwPasswordChangedTime) are refused from clients, naming the
+ *   attribute; the rootdn may write dwMfaLastStep, dwLockout and
+ *   dwPasswordChangedTime (an explicit dwPasswordChangedTime of its own
+ *   is then not restamped).
+ * - A connection bound with an expired password may only change it
+ *   (dramwell_restricted): every write is refused but the password-modify
+ *   exop on its own entry with the old password.
  * - The audit subtree is append-only: modify, rename and delete of
  *   anything at or below the audit base are refused for every client,
  *   the rootdn included, and so are client adds.
@@ -76,6 +91,20 @@ dramwell_in_scope(struct dramwell_info *di, struct berval *ndn)
 	       dramwell_dn_within(ndn, &di->di_role_nbase) ||
 	       dramwell_dn_within(ndn, &pb) ||
 	       dramwell_dn_within(ndn, &di->di_audit_nbase);
+}
+
+/*
+ * A session entry (below the sessions base, not the base itself): its
+ * creation (PAM open_session) and deletion (close_session, dwadm session
+ * kill) are audited; the activity refreshes (at most one a minute per
+ * session) are not.
+ */
+static int
+dramwell_in_sessions(struct dramwell_info *di, struct berval *ndn)
+{
+	return !BER_BVISEMPTY(&di->di_session_nbase) &&
+	       !dn_match(ndn, &di->di_session_nbase) &&
+	       dramwell_dn_within(ndn, &di->di_session_nbase);
 }
 
 static int
@@ -227,8 +256,21 @@ dramwell_is_changed_time(AttributeDescription *ad)
 #define DRAMWELL_PREHASHED_TEXT                                                \
 	"userPassword: pre-hashed values ({SCHEME}...) are refused; "          \
 	"send the password in cleartext over a protected connection"
-#define DRAMWELL_CHANGED_TIME_TEXT                                             \
-	"dwPasswordChangedTime is maintained by the server"
+#define DRAMWELL_ONE_PASSWORD_TEXT                                             \
+	"password refused: an entry holds one password (one userPassword "    \
+	"value)"
+#define DRAMWELL_SERVER_TEXT_MAX 96
+
+/* "<name> is maintained by the server" (o_tmpmemctx). */
+static const char *
+dramwell_server_text(Operation *op, const char *name)
+{
+	char *s = op->o_tmpalloc(DRAMWELL_SERVER_TEXT_MAX, op->o_tmpmemctx);
+
+	snprintf(s, DRAMWELL_SERVER_TEXT_MAX, "%s is maintained by the server",
+	    name);
+	return s;
+}
 
 /* Hash pw into a freshly ch_malloc'ed berval. */
 static int
@@ -265,12 +307,11 @@ dramwell_swap_value(struct berval *v, struct berval *h)
 	*v = *h;
 }
 
-/* Check then hash every value of vals (and nvals, when distinct). */
+/* Refuse pre-hashed values, then check each value against the policy. */
 static int
-dramwell_hash_values(struct dramwell_info *di, BerVarray vals, BerVarray nvals,
-    const char **text)
+dramwell_check_values(Operation *op, const struct dw_policy *pol,
+    const struct berval *email, Entry *cur, BerVarray vals, const char **text)
 {
-	struct berval h;
 	int i, rc;
 
 	for (i = 0; vals[i].bv_val != NULL; i++) {
@@ -280,6 +321,23 @@ dramwell_hash_values(struct dramwell_info *di, BerVarray vals, BerVarray nvals,
 			return LDAP_CONSTRAINT_VIOLATION;
 		}
 	}
+	for (i = 0; vals[i].bv_val != NULL; i++) {
+		rc = dramwell_password_check(
+		    op, pol, email, cur, &vals[i], text);
+		if (rc != LDAP_SUCCESS)
+			return rc;
+	}
+	return LDAP_SUCCESS;
+}
+
+/* Hash every value of vals (and nvals, when distinct). */
+static int
+dramwell_hash_values(struct dramwell_info *di, BerVarray vals, BerVarray nvals,
+    const char **text)
+{
+	struct berval h;
+	int i, rc;
+
 	for (i = 0; vals[i].bv_val != NULL; i++) {
 		rc = dramwell_hash(di, &vals[i], &h, text);
 		if (rc != LDAP_SUCCESS)
@@ -322,14 +380,16 @@ dramwell_now(char *buf, size_t sz, struct berval *bv)
 	return 0;
 }
 
-/* Does the DN's leading RDN name a password attribute? */
+/* Does the DN's leading RDN name a password or server-managed attribute?
+ * *name: the server-managed one, if that is what it names. */
 static int
-dramwell_rdn_has_secret(struct berval *rdnbv)
+dramwell_rdn_has_secret(struct berval *rdnbv, int root, const char **name)
 {
 	LDAPRDN rdn = NULL;
 	char *p = NULL;
 	int i, found = 0;
 
+	*name = NULL;
 	if (rdnbv == NULL || BER_BVISEMPTY(rdnbv))
 		return 0;
 	if (ldap_bv2rdn_x(rdnbv, &rdn, &p, LDAP_DN_FORMAT_LDAP, NULL) !=
@@ -339,8 +399,11 @@ dramwell_rdn_has_secret(struct berval *rdnbv)
 		AttributeDescription *ad = NULL;
 		const char *text;
 
-		if (slap_bv2ad(&rdn[i]->la_attr, &ad, &text) == LDAP_SUCCESS &&
-		    (dramwell_is_password(ad) || dramwell_is_changed_time(ad)))
+		if (slap_bv2ad(&rdn[i]->la_attr, &ad, &text) != LDAP_SUCCESS)
+			continue;
+		if (dramwell_is_password(ad) || dramwell_is_changed_time(ad))
+			found = 1;
+		else if ((*name = dramwell_server_attr(ad, root)) != NULL)
 			found = 1;
 	}
 	ldap_rdnfree_x(rdn, NULL);
@@ -348,17 +411,37 @@ dramwell_rdn_has_secret(struct berval *rdnbv)
 }
 
 static int
-dramwell_dn_has_secret(Operation *op, struct berval *dn)
+dramwell_dn_has_secret(Operation *op, struct berval *dn, const char **name)
 {
 	struct berval rdn = BER_BVNULL;
 	int found;
 
+	*name = NULL;
 	if (BER_BVISEMPTY(dn) ||
 	    dnExtractRdn(dn, &rdn, op->o_tmpmemctx) != LDAP_SUCCESS)
 		return 0;
-	found = dramwell_rdn_has_secret(&rdn);
+	found = dramwell_rdn_has_secret(&rdn, be_isroot(op), name);
 	op->o_tmpfree(rdn.bv_val, op->o_tmpmemctx);
 	return found;
+}
+
+/*
+ * Restricted connections (an expired password) may only change their own
+ * password through the password-modify exop, with the old password: that
+ * exop arrives here as the modify slapd makes of it, after slapd checked
+ * the old password against the entry.
+ */
+static int
+dramwell_write_restricted(Operation *op, req_pwdexop_s *qpw, const char **text)
+{
+	int rc = dramwell_restricted(op, text);
+
+	if (rc == LDAP_SUCCESS)
+		return rc;
+	if (qpw != NULL && !BER_BVISNULL(&qpw->rs_old) &&
+	    !BER_BVISEMPTY(&op->o_ndn) && dn_match(&op->o_req_ndn, &op->o_ndn))
+		return LDAP_SUCCESS;
+	return rc;
 }
 
 /* --- add ----------------------------------------------------------- */
@@ -368,28 +451,47 @@ dramwell_add_passwords(
     Operation *op, struct dramwell_info *di, Entry *e, const char **text)
 {
 	char tbuf[DW_GENTIME_MAX];
-	struct berval now;
+	struct dw_policy pol;
+	struct berval now, email;
+	const char *name;
 	Attribute *a;
-	int rc, set = 0;
+	unsigned n = 0;
+	int rc, root_time = 0;
 
 	for (a = e->e_attrs; a != NULL; a = a->a_next) {
-		if (dramwell_is_changed_time(a->a_desc)) {
-			*text = DRAMWELL_CHANGED_TIME_TEXT;
+		if ((name = dramwell_server_attr(a->a_desc, be_isroot(op))) !=
+		    NULL) {
+			*text = dramwell_server_text(op, name);
 			return LDAP_CONSTRAINT_VIOLATION;
 		}
+		if (dramwell_is_changed_time(a->a_desc))
+			root_time = 1;
+		if (dramwell_is_password(a->a_desc) && a->a_vals != NULL)
+			n += a->a_numvals;
 	}
+	if (n == 0)
+		return LDAP_SUCCESS;
+	if (n > 1) {
+		*text = DRAMWELL_ONE_PASSWORD_TEXT;
+		return LDAP_CONSTRAINT_VIOLATION;
+	}
+	rc = dramwell_policy_read(op, di, &pol, text);
+	if (rc != LDAP_SUCCESS)
+		return rc;
+	dramwell_entry_email(e, &email);
 	for (a = e->e_attrs; a != NULL; a = a->a_next) {
 		if (!dramwell_is_password(a->a_desc) || a->a_vals == NULL)
 			continue;
+		rc = dramwell_check_values(op, &pol, &email, NULL, a->a_vals,
+		    text);
+		if (rc != LDAP_SUCCESS)
+			return rc;
 		rc = dramwell_hash_values(di, a->a_vals, a->a_nvals, text);
 		if (rc != LDAP_SUCCESS)
 			return rc;
-		set = 1;
 	}
-	if (!set)
-		return LDAP_SUCCESS;
 	a = attr_find(e->e_attrs, slap_schema.si_ad_objectClass);
-	if (a == NULL ||
+	if (root_time || a == NULL ||
 	    !dramwell_vals_have_oc(a->a_vals, dramwell_schema.oc_dwAdminUser))
 		return LDAP_SUCCESS;
 	if (dramwell_now(tbuf, sizeof(tbuf), &now) != 0 ||
@@ -407,7 +509,7 @@ dramwell_op_add(Operation *op, SlapReply *rs)
 	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
 	struct dramwell_info *di = on->on_bi.bi_private;
 	struct dramwell_write_state ws;
-	const char *text = NULL, *action, *reason = NULL;
+	const char *text = NULL, *action, *reason = NULL, *name;
 	Attribute *a;
 	int rc;
 
@@ -417,14 +519,24 @@ dramwell_op_add(Operation *op, SlapReply *rs)
 	if ((action = dramwell_invite_action(op, on, di)) != NULL)
 		ws.ws_ev.ev_action = action;
 	ws.ws_audited = dramwell_in_scope(di, &op->o_req_ndn);
+	if (dramwell_in_sessions(di, &op->o_req_ndn)) {
+		ws.ws_ev.ev_category = DW_AUDIT_CAT_AUTH;
+		ws.ws_ev.ev_action = "session-open";
+		ws.ws_audited = 1;
+	}
 	for (a = op->ora_e->e_attrs; a != NULL; a = a->a_next)
 		dramwell_names_add(op, &ws, a->a_desc);
 
-	if (dramwell_dn_has_secret(op, &op->o_req_dn)) {
+	rc = dramwell_write_restricted(op, NULL, &text);
+	if (rc != LDAP_SUCCESS)
+		return dramwell_refuse(op, rs, &ws, rc, text,
+		    "refused: password expired");
+	if (dramwell_dn_has_secret(op, &op->o_req_dn, &name)) {
 		BER_BVZERO(&ws.ws_ev.ev_target); /* keep it off the record */
+		text = name != NULL ? dramwell_server_text(op, name)
+				    : "a password cannot be part of a DN";
 		return dramwell_refuse(op, rs, &ws, LDAP_CONSTRAINT_VIOLATION,
-		    "a password cannot be part of a DN",
-		    "refused: password attribute in the RDN");
+		    text, "refused: password or server attribute in the RDN");
 	}
 	/*
 	 * Only the overlay writes the audit subtree (it creates the base
@@ -475,29 +587,31 @@ dramwell_pwdexop(Operation *op)
 	return NULL;
 }
 
-/* Does the entry being modified carry (or gain) objectClass dwAdminUser? */
+/* Does the modify give the entry objectClass dwAdminUser? */
 static int
-dramwell_mod_target_is_admin(Operation *op, slap_overinst *on)
+dramwell_mods_add_admin(Operation *op)
 {
-	ObjectClass *oc = dramwell_schema.oc_dwAdminUser;
 	Modifications *ml;
-	Entry *e = NULL;
-	int yes = 0;
 
 	for (ml = op->orm_modlist; ml != NULL; ml = ml->sml_next) {
 		if (ml->sml_desc == slap_schema.si_ad_objectClass &&
 		    ((ml->sml_op & LDAP_MOD_OP) == LDAP_MOD_ADD ||
 			(ml->sml_op & LDAP_MOD_OP) == LDAP_MOD_REPLACE) &&
-		    dramwell_vals_have_oc(ml->sml_values, oc))
+		    dramwell_vals_have_oc(
+			ml->sml_values, dramwell_schema.oc_dwAdminUser))
 			return 1;
 	}
-	if (overlay_entry_get_ov(op, &op->o_req_ndn, NULL, NULL, 0, &e, on) ==
-		LDAP_SUCCESS &&
-	    e != NULL) {
-		yes = is_entry_objectclass(e, oc, 0);
-		overlay_entry_release_ov(op, e, 0, on);
-	}
-	return yes;
+	return 0;
+}
+
+static void
+dramwell_append_mod(Operation *op, Modifications *ml)
+{
+	Modifications **tail;
+
+	for (tail = &op->orm_modlist; *tail != NULL; tail = &(*tail)->sml_next)
+		;
+	*tail = ml;
 }
 
 static int
@@ -506,7 +620,7 @@ dramwell_stamp_mod(Operation *op, const char **text)
 	char tbuf[DW_GENTIME_MAX];
 	struct berval now, nnow = BER_BVNULL;
 	AttributeDescription *ad = dramwell_schema.ad_dwPasswordChangedTime;
-	Modifications *ml, **tail;
+	Modifications *ml;
 
 	if (dramwell_now(tbuf, sizeof(tbuf), &now) != 0 ||
 	    attr_normalize_one(ad, &now, &nnow, NULL) != LDAP_SUCCESS) {
@@ -526,9 +640,7 @@ dramwell_stamp_mod(Operation *op, const char **text)
 		ber_dupbv(&ml->sml_nvalues[0], &now);
 	else
 		ml->sml_nvalues[0] = nnow; /* ch_malloc'ed (no memctx) */
-	for (tail = &op->orm_modlist; *tail != NULL; tail = &(*tail)->sml_next)
-		;
-	*tail = ml;
+	dramwell_append_mod(op, ml);
 	return LDAP_SUCCESS;
 }
 
@@ -554,48 +666,54 @@ dramwell_exop_rehash(struct dramwell_info *di, Modifications *ml,
 	return LDAP_SUCCESS;
 }
 
+static unsigned
+dramwell_nvals(BerVarray vals)
+{
+	unsigned n = 0;
+
+	while (vals != NULL && vals[n].bv_val != NULL)
+		n++;
+	return n;
+}
+
+/*
+ * The structure of the userPassword changes: no named value deleted, and
+ * how many values the entry (stored holds `stored`) ends with.  *set:
+ * some modification stores a new password.
+ */
 static int
-dramwell_modify_passwords(Operation *op, slap_overinst *on,
-    struct dramwell_info *di, req_pwdexop_s *qpw, const char **text)
+dramwell_password_mods(Operation *op, req_pwdexop_s *qpw, unsigned stored,
+    int *set, const char **text)
 {
 	Modifications *ml;
-	int rc, set = 0;
+	unsigned n = stored;
 
-	for (ml = op->orm_modlist; ml != NULL; ml = ml->sml_next) {
-		if (dramwell_is_changed_time(ml->sml_desc)) {
-			*text = DRAMWELL_CHANGED_TIME_TEXT;
-			return LDAP_CONSTRAINT_VIOLATION;
-		}
-	}
+	*set = 0;
 	for (ml = op->orm_modlist; ml != NULL; ml = ml->sml_next) {
 		if (!dramwell_is_password(ml->sml_desc))
 			continue;
 		if (qpw != NULL) {
-			rc = dramwell_exop_rehash(di, ml, qpw, text);
-			if (rc != LDAP_SUCCESS)
-				return rc;
-			set = 1;
+			n = 1;
+			*set = 1;
 			continue;
 		}
 		switch (ml->sml_op & LDAP_MOD_OP) {
-		case LDAP_MOD_ADD:
 		case LDAP_MOD_REPLACE:
+			n = dramwell_nvals(ml->sml_values);
+			*set |= n > 0;
+			break;
+		case LDAP_MOD_ADD:
 		case SLAP_MOD_SOFTADD:
 		case SLAP_MOD_ADD_IF_NOT_PRESENT:
-			if (ml->sml_values == NULL ||
-			    BER_BVISNULL(&ml->sml_values[0]))
-				break; /* replace with nothing: delete */
-			rc = dramwell_hash_values(
-			    di, ml->sml_values, ml->sml_nvalues, text);
-			if (rc != LDAP_SUCCESS)
-				return rc;
-			set = 1;
+			n += dramwell_nvals(ml->sml_values);
+			*set |= dramwell_nvals(ml->sml_values) > 0;
 			break;
 		case LDAP_MOD_DELETE:
 		case SLAP_MOD_SOFTDEL:
-			if (ml->sml_values == NULL ||
-			    BER_BVISNULL(&ml->sml_values[0]))
-				break; /* the whole attribute */
+			if (dramwell_nvals(ml->sml_values) == 0) {
+				n = 0; /* the whole attribute */
+				break;
+			}
 			*text = "userPassword: deleting individual values is "
 				"refused; delete the attribute or replace it";
 			return LDAP_UNWILLING_TO_PERFORM;
@@ -604,9 +722,123 @@ dramwell_modify_passwords(Operation *op, slap_overinst *on,
 			return LDAP_CONSTRAINT_VIOLATION;
 		}
 	}
-	if (set && dramwell_mod_target_is_admin(op, on))
-		return dramwell_stamp_mod(op, text);
+	if (n > 1) {
+		*text = DRAMWELL_ONE_PASSWORD_TEXT;
+		return LDAP_CONSTRAINT_VIOLATION;
+	}
 	return LDAP_SUCCESS;
+}
+
+/* Policy-check, then hash, every new password of the modify. */
+static int
+dramwell_modify_new_passwords(Operation *op, struct dramwell_info *di,
+    req_pwdexop_s *qpw, const struct dw_policy *pol, Entry *cur,
+    const char **text)
+{
+	struct berval email;
+	Modifications *ml;
+	int rc;
+
+	dramwell_entry_email(cur, &email);
+	for (ml = op->orm_modlist; ml != NULL; ml = ml->sml_next) {
+		if (!dramwell_is_password(ml->sml_desc))
+			continue;
+		if (qpw != NULL) {
+			rc = dramwell_password_check(
+			    op, pol, &email, cur, &qpw->rs_new, text);
+			if (rc != LDAP_SUCCESS)
+				return rc;
+			continue;
+		}
+		/* (the soft delete masks to LDAP_MOD_DELETE too) */
+		if ((ml->sml_op & LDAP_MOD_OP) == LDAP_MOD_DELETE ||
+		    dramwell_nvals(ml->sml_values) == 0)
+			continue;
+		rc = dramwell_check_values(
+		    op, pol, &email, cur, ml->sml_values, text);
+		if (rc != LDAP_SUCCESS)
+			return rc;
+	}
+	for (ml = op->orm_modlist; ml != NULL; ml = ml->sml_next) {
+		if (!dramwell_is_password(ml->sml_desc))
+			continue;
+		if (qpw != NULL) {
+			rc = dramwell_exop_rehash(di, ml, qpw, text);
+		} else if ((ml->sml_op & LDAP_MOD_OP) == LDAP_MOD_DELETE ||
+			   dramwell_nvals(ml->sml_values) == 0) {
+			continue;
+		} else {
+			rc = dramwell_hash_values(
+			    di, ml->sml_values, ml->sml_nvalues, text);
+		}
+		if (rc != LDAP_SUCCESS)
+			return rc;
+	}
+	return LDAP_SUCCESS;
+}
+
+static int
+dramwell_modify_passwords(Operation *op, slap_overinst *on,
+    struct dramwell_info *di, req_pwdexop_s *qpw, const char **text)
+{
+	struct dw_policy pol;
+	Modifications *ml, *hist = NULL;
+	const char *name;
+	Entry *cur = NULL;
+	Attribute *a;
+	unsigned stored = 0;
+	int rc, set = 0, touched = 0, root_time = 0, admin;
+
+	for (ml = op->orm_modlist; ml != NULL; ml = ml->sml_next) {
+		if (ml->sml_flags & SLAP_MOD_INTERNAL)
+			continue;
+		if ((name = dramwell_server_attr(ml->sml_desc,
+			 be_isroot(op))) != NULL) {
+			*text = dramwell_server_text(op, name);
+			return LDAP_CONSTRAINT_VIOLATION;
+		}
+		if (dramwell_is_changed_time(ml->sml_desc))
+			root_time = 1;
+		if (dramwell_is_password(ml->sml_desc))
+			touched = 1;
+	}
+	if (!touched)
+		return LDAP_SUCCESS;
+
+	/* The entry as stored: its password and history, its e-mail.  Held
+	 * (read-only) until the new values are checked. */
+	if (overlay_entry_get_ov(op, &op->o_req_ndn, NULL, NULL, 0, &cur, on) !=
+		LDAP_SUCCESS)
+		cur = NULL; /* the backend answers noSuchObject */
+	if (cur != NULL &&
+	    (a = attr_find(cur->e_attrs, slap_schema.si_ad_userPassword)) !=
+		NULL)
+		stored = a->a_numvals;
+	rc = dramwell_password_mods(op, qpw, stored, &set, text);
+	if (rc != LDAP_SUCCESS || !set)
+		goto out;
+	rc = dramwell_policy_read(op, di, &pol, text);
+	if (rc != LDAP_SUCCESS)
+		goto out;
+	rc = dramwell_modify_new_passwords(op, di, qpw, &pol, cur, text);
+	if (rc != LDAP_SUCCESS)
+		goto out;
+	admin = dramwell_mods_add_admin(op) ||
+		(cur != NULL &&
+		    is_entry_objectclass(cur, dramwell_schema.oc_dwAdminUser, 0));
+	if (!admin)
+		goto out;
+	if (cur != NULL) {
+		hist = dramwell_history_mod(op, &pol, cur, slap_get_time());
+		if (hist != NULL)
+			dramwell_append_mod(op, hist);
+	}
+	if (!root_time)
+		rc = dramwell_stamp_mod(op, text);
+out:
+	if (cur != NULL)
+		overlay_entry_release_ov(op, cur, 0, on);
+	return rc;
 }
 
 int
@@ -631,6 +863,10 @@ dramwell_op_modify(Operation *op, SlapReply *rs)
 	for (ml = op->orm_modlist; ml != NULL; ml = ml->sml_next)
 		dramwell_names_add(op, &ws, ml->sml_desc);
 
+	rc = dramwell_write_restricted(op, qpw, &text);
+	if (rc != LDAP_SUCCESS)
+		return dramwell_refuse(op, rs, &ws, rc, text,
+		    "refused: password expired");
 	if (dramwell_dn_within(&op->o_req_ndn, &di->di_audit_nbase))
 		return dramwell_refuse(op, rs, &ws, LDAP_UNWILLING_TO_PERFORM,
 		    "the audit log is append-only: entries cannot be modified",
@@ -649,7 +885,12 @@ dramwell_op_modify(Operation *op, SlapReply *rs)
 		dramwell_write_free(op, &ws);
 		return SLAP_CB_CONTINUE;
 	}
-	return dramwell_pass_down(op, rs, op_modify, &ws);
+	rc = dramwell_pass_down(op, rs, op_modify, &ws);
+	/* An expired password changed: the connection is free again. */
+	if (qpw != NULL && rs->sr_err == LDAP_SUCCESS &&
+	    !BER_BVISEMPTY(&op->o_ndn) && dn_match(&op->o_req_ndn, &op->o_ndn))
+		dramwell_restricted_clear(op);
+	return rc;
 }
 
 /* --- delete and modrdn --------------------------------------------- */
@@ -683,6 +924,14 @@ dramwell_op_delete(Operation *op, SlapReply *rs)
 	if ((action = dramwell_invite_action(op, on, di)) != NULL)
 		ws.ws_ev.ev_action = action;
 	ws.ws_audited = dramwell_in_scope(di, &op->o_req_ndn);
+	if (dramwell_in_sessions(di, &op->o_req_ndn)) {
+		ws.ws_ev.ev_action = "session-delete";
+		ws.ws_audited = 1;
+	}
+	rc = dramwell_write_restricted(op, NULL, &text);
+	if (rc != LDAP_SUCCESS)
+		return dramwell_refuse(op, rs, &ws, rc, text,
+		    "refused: password expired");
 	if (dramwell_dn_within(&op->o_req_ndn, &di->di_audit_nbase))
 		return dramwell_refuse(op, rs, &ws, LDAP_UNWILLING_TO_PERFORM,
 		    "the audit log is append-only: entries cannot be deleted",
@@ -690,8 +939,10 @@ dramwell_op_delete(Operation *op, SlapReply *rs)
 	rc = dramwell_authz_check(op, di, &ws.ws_az, &text, &reason);
 	if (rc != LDAP_SUCCESS)
 		return dramwell_refuse(op, rs, &ws, rc, text, reason);
-	if (!ws.ws_audited)
+	if (!ws.ws_audited) {
+		dramwell_write_free(op, &ws);
 		return SLAP_CB_CONTINUE;
+	}
 	return dramwell_pass_down(op, rs, op_delete, &ws);
 }
 
@@ -703,7 +954,7 @@ dramwell_op_modrdn(Operation *op, SlapReply *rs)
 	struct dramwell_write_state ws;
 	struct berval *nsup = op->orr_nnewSup;
 	char *rdn_detail = NULL, *sup_detail = NULL;
-	const char *text = NULL, *reason = NULL;
+	const char *text = NULL, *reason = NULL, *name;
 	int rc;
 
 	if (dramwell_skip(op))
@@ -712,15 +963,21 @@ dramwell_op_modrdn(Operation *op, SlapReply *rs)
 	ws.ws_audited = dramwell_in_scope(di, &op->o_req_ndn) ||
 			(nsup != NULL && dramwell_in_scope(di, nsup));
 
+	rc = dramwell_write_restricted(op, NULL, &text);
+	if (rc != LDAP_SUCCESS)
+		return dramwell_refuse(op, rs, &ws, rc, text,
+		    "refused: password expired");
+
 	if (dramwell_dn_within(&op->o_req_ndn, &di->di_audit_nbase) ||
 	    (nsup != NULL && dramwell_dn_within(nsup, &di->di_audit_nbase)))
 		return dramwell_refuse(op, rs, &ws, LDAP_UNWILLING_TO_PERFORM,
 		    "the audit log is append-only: entries cannot be renamed",
 		    "refused: audit log is append-only");
-	if (dramwell_rdn_has_secret(&op->orr_newrdn))
+	if (dramwell_rdn_has_secret(&op->orr_newrdn, be_isroot(op), &name))
 		return dramwell_refuse(op, rs, &ws, LDAP_CONSTRAINT_VIOLATION,
-		    "a password cannot be part of a DN",
-		    "refused: password attribute in the new RDN");
+		    name != NULL ? dramwell_server_text(op, name)
+				 : "a password cannot be part of a DN",
+		    "refused: password or server attribute in the new RDN");
 	rc = dramwell_authz_check(op, di, &ws.ws_az, &text, &reason);
 	if (rc != LDAP_SUCCESS)
 		return dramwell_refuse(op, rs, &ws, rc, text, reason);

@@ -40,7 +40,7 @@
 #define NAME_MAX_BYTES		256	/* --name */
 #define PORTAL_PW_LEN		32
 #define PW_BUF			(DW_PASSWD_MAX + 2)
-#define E_MAXATTR		12
+#define E_MAXATTR		20	/* cn=security: every policy key */
 #define E_MAXVAL		32
 #define E_MAXENTRIES		24
 #define ORG_NAME		"DramWell"
@@ -67,7 +67,8 @@ static const char init_help[] =
 "  -h, --help             this help\n"
 "\n"
 "The password must meet the default policy: at least 12 characters from\n"
-"3 of the 4 classes lower case, upper case, digits, other.\n";
+"3 of the 4 classes lower case, upper case, digits, other; not containing\n"
+"the e-mail address's local part; not a common password.\n";
 
 /* ---- entries */
 
@@ -433,6 +434,7 @@ read_admin_password(bool from_stdin, struct init_vals *iv)
 	char		*again = NULL;
 	size_t		 len = 0, len2 = 0;
 	struct dw_policy pol;
+	struct dw_pw_rules rules;
 	int		 rc, ret = DWADM_EXIT_FAIL;
 
 	rc = snprintf(prompt, sizeof(prompt), "New password for %s: ",
@@ -461,9 +463,18 @@ read_admin_password(bool from_stdin, struct init_vals *iv)
 		    "value ({SCHEME}...); choose another");
 		goto out;
 	}
+	/* The overlay checks it again; checking first means that nothing
+	 * is written for a password it would refuse. */
 	dw_policy_default(&pol);
-	rc = dw_passwd_quality(iv->admin_pw, len, pol.pw_min_length,
-	    pol.pw_min_classes, &why);
+	dw_policy_pw_rules(&pol, &rules);
+	rc = dw_passwd_policy_check(iv->admin_pw, len, &rules, iv->email,
+	    strlen(iv->email), &why);
+	if (rc == DW_ERR_IO) {
+		ret = dwadm_fail("cannot check the password: the "
+		    "common-password dictionary is missing (install "
+		    "cracklib-runtime)");
+		goto out;
+	}
 	if (rc != DW_OK) {
 		ret = dwadm_fail("password refused: %s", rc == DW_ERR_DENIED &&
 		    why != NULL ? why : dw_strerror(rc));

@@ -21,6 +21,10 @@
 #define ADMINS_RDN	"ou=admins"
 /* Synchronous operations may take this many network timeouts. */
 #define OP_TIMEOUT_FACTOR	12
+/* A password, an appended code and the NUL. */
+#define PW_BUF			(DW_PASSWD_MAX + DWADM_CODE_BUF + 2)
+/* The overlay's bind text for an admin who must enroll (design). */
+#define DW_MFA_ENROLL_TEXT	"MFA enrollment required"
 
 const char *
 dwadm_ldap_words(int rc)
@@ -250,6 +254,22 @@ try_uri(const struct dwadm *d, const char *uri, const char *binddn,
 
 static int connect_common(struct dwadm *, int);
 
+/* Did the server refuse the bind because MFA must be set up first?  Its
+ * text says so only after the password was right. */
+static int
+enrollment_required(LDAP *ld)
+{
+	char	*diag = NULL;
+	int	 yes;
+
+	if (ld == NULL || ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE,
+	    &diag) != LDAP_OPT_SUCCESS)
+		return 0;
+	yes = diag != NULL && strstr(diag, DW_MFA_ENROLL_TEXT) != NULL;
+	ldap_memfree(diag);
+	return yes;
+}
+
 int
 dwadm_connect(struct dwadm *d)
 {
@@ -270,7 +290,7 @@ connect_common(struct dwadm *d, int anon)
 	char		*pw = NULL, *defuri = NULL;
 	const char	*uri;
 	LDAP		*ld = NULL;
-	size_t		 pwlen = 0, i, n, tlen = 0;
+	size_t		 pwlen = 0, codelen = 0, i, n, tlen = 0;
 	int		 rc, ret = DWADM_EXIT_FAIL, init_failed, k;
 
 	binddn[0] = '\0';
@@ -284,7 +304,7 @@ connect_common(struct dwadm *d, int anon)
 		if (dwadm_admin_dn(d->base, d->as_email, binddn,
 		    sizeof(binddn)) != 0)
 			goto out;
-		if ((pw = sodium_malloc(DW_PASSWD_MAX + 2)) == NULL) {
+		if ((pw = sodium_malloc(PW_BUF)) == NULL) {
 			ret = dwadm_fail("out of memory");
 			goto out;
 		}
@@ -295,6 +315,13 @@ connect_common(struct dwadm *d, int anon)
 		if (dwadm_read_password(d->password_stdin, prompt, pw,
 		    DW_PASSWD_MAX + 2, &pwlen) != 0)
 			goto out;
+		/* The overlay takes the second factor appended to the
+		 * password (as slapo-otp does). */
+		if (d->mfa && (dwadm_read_code(d->password_stdin,
+		    "Verification code: ", true, pw + pwlen,
+		    PW_BUF - pwlen, &codelen) != 0))
+			goto out;
+		pwlen += codelen;
 	}
 
 	n = d->nuris > 0 ? d->nuris : 1;
@@ -331,6 +358,14 @@ connect_common(struct dwadm *d, int anon)
 				    "cannot bind with SASL EXTERNAL");
 			if (k < 0 || (size_t)k >= sizeof(what))
 				what[0] = '\0';
+			if (rc == LDAP_INVALID_CREDENTIALS &&
+			    d->auth == DWADM_AUTH_ADMIN &&
+			    enrollment_required(ld)) {
+				ret = dwadm_fail("%s: MFA enrollment required "
+				    "(enroll first: dwadm mfa enroll %s)",
+				    what, d->as_email);
+				goto out;
+			}
 			ret = dwadm_ldap_fail(ld, rc, what);
 			goto out;
 		}
@@ -351,7 +386,7 @@ out:
 		(void)ldap_unbind_ext_s(ld, NULL, NULL);
 	ldap_memfree(defuri);
 	if (pw != NULL) {
-		sodium_memzero(pw, DW_PASSWD_MAX + 2);
+		sodium_memzero(pw, PW_BUF);
 		sodium_free(pw);
 	}
 	return ret;

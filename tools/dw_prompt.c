@@ -18,6 +18,7 @@
 
 #include <sodium.h>
 
+#include "dw_totp.h"
 #include "dwadm.h"
 
 static volatile sig_atomic_t got_signal;
@@ -202,5 +203,45 @@ dwadm_read_secret(bool from_stdin, const char *prompt, const char *what,
 	}
 out:
 	sodium_memzero(out, outsz);
+	return ret;
+}
+
+int
+dwadm_read_code(bool from_stdin, const char *prompt, bool recovery_ok,
+    char *out, size_t outsz, size_t *outlen)
+{
+	char	*line;
+	size_t	 len = 0, i, n = 0;
+	int	 ret = DWADM_EXIT_FAIL;
+
+	if ((line = sodium_malloc(DW_PASSWD_MAX + 2)) == NULL)
+		return dwadm_fail("out of memory");
+	if (dwadm_read_secret(from_stdin, prompt, "verification code", line,
+	    DW_PASSWD_MAX + 2, &len) != 0)
+		goto out;
+	/* Authenticator apps show "123 456": blanks are not part of it. */
+	for (i = 0; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			line[n++] = line[i];
+	line[n] = '\0';
+	if (!dw_totp_code_form(line, n) &&
+	    !(recovery_ok && dw_recovery_code_form(line, n))) {
+		ret = dwadm_fail(recovery_ok ? "not a verification code (6 "
+		    "digits) or a recovery code (xxxxx-xxxxx)" :
+		    "not a verification code (6 digits)");
+		goto out;
+	}
+	if (n + 1 > outsz) {
+		ret = dwadm_fail("verification code too long");
+		goto out;
+	}
+	memcpy(out, line, n + 1);
+	*outlen = n;
+	ret = 0;
+out:
+	sodium_memzero(line, DW_PASSWD_MAX + 2);
+	sodium_free(line);
+	if (ret != 0)
+		sodium_memzero(out, outsz);
 	return ret;
 }

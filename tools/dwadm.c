@@ -63,8 +63,8 @@ dwadm_usage_error(const char *fmt, ...)
 
 static const char usage_text[] =
 "usage: dwadm [-H URI]... [-b BASE] [-c CONFIG]\n"
-"             [-Y EXTERNAL | --as EMAIL [--password-stdin]] [--json]\n"
-"             COMMAND [ARGS]\n"
+"             [-Y EXTERNAL | --as EMAIL [--mfa] [--password-stdin]]\n"
+"             [--json] COMMAND [ARGS]\n"
 "\n"
 "Administer the DramWell admin directory.\n"
 "\n"
@@ -76,6 +76,10 @@ static const char usage_text[] =
 "            accept-invite; set-role, deactivate, reactivate\n"
 "  role      list, show, create, set and delete roles\n"
 "  authz     check EMAIL SECTION read|write: allow or deny, live\n"
+"  security  show or set the security policy (password rules, MFA, IP\n"
+"            allowlist, idle timeout, lockout)\n"
+"  mfa       enroll in TOTP MFA, new recovery codes, reset an admin's MFA\n"
+"  session   list and kill live portal sessions\n"
 "  server    start, stop or inspect a local directory server\n"
 "\n"
 "Global options (before the command):\n"
@@ -85,7 +89,10 @@ static const char usage_text[] =
 "  -c CONFIG          config file (default " DWADM_CONF_DEFAULT ")\n"
 "  -Y EXTERNAL        bind with SASL EXTERNAL (root over ldapi)\n"
 "  --as EMAIL         act as this admin; the password is prompted for\n"
-"  --password-stdin   read passwords from standard input, one per line\n"
+"  --mfa              the --as admin uses MFA: a verification code (or a\n"
+"                     recovery code) is asked for after the password\n"
+"  --password-stdin   read passwords (and codes) from standard input, one\n"
+"                     per line\n"
 "  --json             machine-readable output where a command prints data\n"
 "  -h, --help         this help; \"dwadm COMMAND --help\" for a command\n"
 "  --version          print the version\n"
@@ -152,6 +159,7 @@ dwadm_setup(struct dwadm *d)
 enum {
 	OPT_AS = 256,
 	OPT_PASSWORD_STDIN,
+	OPT_MFA,
 	OPT_JSON,
 	OPT_VERSION,
 };
@@ -159,6 +167,7 @@ enum {
 static const struct option global_opts[] = {
 	{ "as", required_argument, NULL, OPT_AS },
 	{ "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
+	{ "mfa", no_argument, NULL, OPT_MFA },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -217,6 +226,9 @@ main(int argc, char **argv)
 		case OPT_PASSWORD_STDIN:
 			d.password_stdin = true;
 			break;
+		case OPT_MFA:
+			d.mfa = true;
+			break;
 		case OPT_JSON:
 			d.json = true;
 			break;
@@ -242,6 +254,11 @@ main(int argc, char **argv)
 	if (cl.mech != NULL && cl.as != NULL) {
 		rc = dwadm_usage_error("-Y EXTERNAL and --as exclude each "
 		    "other");
+		goto out;
+	}
+	if (d.mfa && cl.as == NULL) {
+		rc = dwadm_usage_error("--mfa belongs to --as EMAIL (an "
+		    "admin's password and code)");
 		goto out;
 	}
 	if (cl.mech != NULL)
@@ -275,6 +292,12 @@ main(int argc, char **argv)
 		rc = dwadm_cmd_role(&d, argc, argv);
 	else if (strcmp(cmd, "authz") == 0)
 		rc = dwadm_cmd_authz(&d, argc, argv);
+	else if (strcmp(cmd, "security") == 0)
+		rc = dwadm_cmd_security(&d, argc, argv);
+	else if (strcmp(cmd, "mfa") == 0)
+		rc = dwadm_cmd_mfa(&d, argc, argv);
+	else if (strcmp(cmd, "session") == 0)
+		rc = dwadm_cmd_session(&d, argc, argv);
 	else if (strcmp(cmd, "help") == 0)
 		rc = usage_ok();
 	else

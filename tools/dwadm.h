@@ -41,6 +41,7 @@ struct dwadm {
 	enum dwadm_auth auth;
 	char as_email[DW_EMAIL_MAX + 1]; /* normalised --as address */
 	bool password_stdin;		/* --password-stdin */
+	bool mfa;			/* --mfa: a code follows the password */
 	bool json;			/* --json (global form) */
 	LDAP *ld;			/* bound connection, or NULL */
 	char uri_used[512];		/* the URI that answered */
@@ -71,7 +72,9 @@ int dwadm_setup(struct dwadm *d);
 /*
  * Connect to the first URI that answers and bind with the identity of
  * the global options.  An admin password is read once (prompt or stdin)
- * before the first attempt and wiped after the bind.  On failure prints
+ * before the first attempt and wiped after the bind; with d->mfa a
+ * verification code (or recovery code) is read after it and appended to
+ * the password, as the overlay expects of an MFA user.  On failure prints
  * the error line and returns DWADM_EXIT_FAIL; on success 0, d->ld set.
  */
 int dwadm_connect(struct dwadm *d);
@@ -119,6 +122,18 @@ int dwadm_read_password(bool from_stdin, const char *prompt, char *out,
 /* The same for another secret; what ("password", "invitation token")
  * names it in the error lines. */
 int dwadm_read_secret(bool from_stdin, const char *prompt, const char *what,
+    char *out, size_t outsz, size_t *outlen);
+
+/*
+ * Read a second factor for a bind or an enrollment: with from_stdin the
+ * next line of standard input, otherwise prompt on /dev/tty with echo
+ * off.  Accepts a 6-digit TOTP code, and with recovery_ok also a
+ * recovery code ("xxxxx-xxxxx").  out holds at least
+ * DWADM_CODE_BUF bytes.  0, or an error line printed and
+ * DWADM_EXIT_FAIL (out wiped).
+ */
+#define DWADM_CODE_BUF		32
+int dwadm_read_code(bool from_stdin, const char *prompt, bool recovery_ok,
     char *out, size_t outsz, size_t *outlen);
 
 /* Is there a terminal to prompt on? */
@@ -205,6 +220,9 @@ int dwadm_cmd_user(struct dwadm *d, int argc, char **argv);
 int dwadm_cmd_server(struct dwadm *d, int argc, char **argv);
 int dwadm_cmd_role(struct dwadm *d, int argc, char **argv);
 int dwadm_cmd_authz(struct dwadm *d, int argc, char **argv);
+int dwadm_cmd_security(struct dwadm *d, int argc, char **argv);
+int dwadm_cmd_mfa(struct dwadm *d, int argc, char **argv);
+int dwadm_cmd_session(struct dwadm *d, int argc, char **argv);
 
 /* user subcommands (cmd_invite.c, cmd_lifecycle.c): argv[0] is the
  * subcommand name. */

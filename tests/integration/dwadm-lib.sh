@@ -20,8 +20,19 @@
 # admin_attr EMAIL ATTR   the value of ATTR of an admin entry (as root)
 # audit_n FILTER    audit entries matching FILTER (after polling briefly
 #                   for at least one, as audit writes follow the reply)
+# mk_admin EMAIL ROLE PW  invite (as boss) and accept: an active admin
+# mfa_enroll EMAIL PW [CODE]  dwadm mfa enroll, driven through a fifo:
+#                   the password, then (once the URI is printed) the code
+#                   oathtool computes from it, or CODE; output in
+#                   $T/enroll.out and .err, the secret in $MFA_SECRET,
+#                   returns dwadm's exit status
+# totp SECRET [OFFSET]    oathtool's code for now + OFFSET seconds
+# new_session_id    a random session id (43 base64url characters)
+# session_add ID USERDN GENTIME [CLIENT]  a session entry written as the
+#                   portal service account
+# gentime [OFFSET]  GeneralizedTime of now + OFFSET seconds
 
-PW_BOSS='Boss-Pass-2024!x'
+PW_BOSS='Kq7#Wn2x-Vr9!Lm4z'
 BOSS=boss@dramwell.ai
 PORTAL_URL=https://portal.test.example/admin
 MAILDIR=$T/mail
@@ -145,4 +156,73 @@ no_secret() {
 	else
 		check_eq "$3" "" "$(grep -F -- "$2" "$1" | head -n 1)"
 	fi
+}
+
+mk_admin() {
+	mk_link=$(as "$BOSS" "$PW_BOSS" user invite "$1" --role "$2" \
+	    --print-link 2>"$T/mk.err") || {
+		cat "$T/mk.err"
+		say "Bail out! could not invite $1"
+		exit 1
+	}
+	printf '%s\n%s\n' "$mk_link" "$3" | "$DWADM" -c "$T/dw.conf" \
+	    user accept-invite --password-stdin >"$T/mk.out" 2>&1 || {
+		cat "$T/mk.out"
+		say "Bail out! $1 could not accept the invitation"
+		exit 1
+	}
+}
+
+totp() {
+	oathtool --totp -b -N "@$(( $(date -u +%s) + ${2:-0} ))" "$1"
+}
+
+mfa_enroll() {
+	rm -f "$T/enroll.in"
+	mkfifo "$T/enroll.in"
+	"$DWADM" -c "$T/dw.conf" mfa enroll "$1" --password-stdin \
+	    <"$T/enroll.in" >"$T/enroll.out" 2>"$T/enroll.err" &
+	me_pid=$!
+	exec 3>"$T/enroll.in"
+	# In a subshell: if dwadm is gone, SIGPIPE ends only the subshell.
+	( printf '%s\n' "$2" >&3 ) 2>/dev/null
+	MFA_SECRET=
+	me_i=0
+	while [ $me_i -lt 200 ]; do
+		MFA_SECRET=$(sed -n \
+		    's/^otpauth:.*[?&]secret=\([A-Z2-7]*\).*/\1/p' \
+		    "$T/enroll.out")
+		[ -n "$MFA_SECRET" ] && break
+		kill -0 "$me_pid" 2>/dev/null || break
+		me_i=$((me_i + 1))
+		sleep 0.05
+	done
+	if [ -n "${3:-}" ]; then
+		( printf '%s\n' "$3" >&3 ) 2>/dev/null
+	elif [ -n "$MFA_SECRET" ]; then
+		( totp "$MFA_SECRET" >&3 ) 2>/dev/null
+	fi
+	exec 3>&-
+	wait "$me_pid"
+}
+
+new_session_id() {
+	head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'
+}
+
+gentime() {
+	date -u -d "@$(( $(date -u +%s) + ${1:-0} ))" +%Y%m%d%H%M%SZ
+}
+
+session_add() {
+	ldapadd -H "$DW_URI" -D "cn=portal,ou=services,$B" \
+	    -y "$T/portal.secret" >/dev/null <<EOF
+dn: dwSessionId=$1,ou=sessions,$B
+objectClass: dwSession
+dwSessionId: $1
+dwSessionUser: $2
+dwSessionStart: $3
+dwSessionLastActivity: $3
+dwClientAddress: ${4:-192.0.2.10}
+EOF
 }

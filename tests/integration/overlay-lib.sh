@@ -4,7 +4,11 @@
 # ov_pwfile NAME PASSWORD  write $T/NAME.pw (mode 0600; a shell builtin
 #                          writes it, so the password is on no argv)
 # ov_seed                  the tree of DESIGN.md with a few admins, every
-#                          password in cleartext (the overlay hashes them):
+#                          password in cleartext (the overlay hashes them
+#                          and checks them against the policy: no password
+#                          contains its owner's e-mail name), and the
+#                          policy values dwadm init writes (the issue 4
+#                          keys absent: their defaults hold):
 #   ann  active super-admin     (password in $T/ann.pw)
 #   ivy  invited                ($T/ivy.pw)
 #   dan  deactivated            ($T/dan.pw)
@@ -45,11 +49,11 @@ EOF
 }
 
 ov_seed() {
-	ov_pwfile ann 'Ann-Secret-0001'
-	ov_pwfile ivy 'Ivy-Secret-0002'
-	ov_pwfile dan 'Dan-Secret-0003'
-	ov_pwfile mia 'Mia-Secret-0004'
-	ov_pwfile sam 'Sam-Secret-0005'
+	ov_pwfile ann 'Gold-Secret-0001'
+	ov_pwfile ivy 'Teal-Secret-0002'
+	ov_pwfile dan 'Rust-Secret-0003'
+	ov_pwfile mia 'Jade-Secret-0004'
+	ov_pwfile sam 'Opal-Secret-0005'
 	ov_pwfile portal 'Portal-Secret-0006'
 	{
 		cat <<EOF
@@ -90,6 +94,13 @@ ou: policy
 dn: cn=security,ou=policy,$DW_BASE
 objectClass: dwSecurityPolicy
 cn: security
+dwMfaRequired: FALSE
+dwSessionIdleTimeout: 3600
+dwPasswordMinLength: 12
+dwPasswordMinClasses: 3
+dwPasswordMaxAge: 0
+dwInviteLifetime: 86400
+dwAuditRetentionMonths: 12
 
 dn: ou=services,$DW_BASE
 objectClass: organizationalUnit
@@ -135,10 +146,13 @@ ov_whoami() {
 # ov_sam_malformed: stop slapd, give sam the malformed dwAccountStatus
 # "suspended" with slapmodify (the overlay refuses it on every LDAP write,
 # the rootdn's too), start slapd again (a new port: DW_URI changes).
+# slapmodify -g: the main database alone; slapd 2.5.13's slapmodify hands
+# the glue overlay an entry without its DN when the audit subordinate is
+# glued (a read of uninitialised memory that sometimes crashes).
 ov_sam_malformed() {
 	dw_stop &&
 	printf 'dn: %s\nchangetype: modify\nreplace: dwAccountStatus\ndwAccountStatus: suspended\n' \
 	    "$(ov_dn sam)" >"$T/sam-bad.ldif" &&
-	slapmodify -q -f "$T/srv/slapd.conf" -b "$DW_BASE" -l "$T/sam-bad.ldif" &&
+	slapmodify -g -q -f "$T/srv/slapd.conf" -b "$DW_BASE" -l "$T/sam-bad.ldif" &&
 	dw_start
 }

@@ -2,23 +2,38 @@
  * pamdrive: drive a PAM service from a private configuration directory
  * (pam_start_confdir), with a scripted conversation, for the tests.
  *
- *   pamdrive -d CONFDIR -s SERVICE [-u USER] [-a FILE] [-c MODE] [-e] [-U]
- *            OP...
+ *   pamdrive -d CONFDIR -s SERVICE [-u USER] [-a FILE] [-c MODE] [-r RHOST]
+ *            [-R] [-E NAME=VALUE]... [-m FILE] [-k] [-e] [-U] OP...
  *
  *   -d CONFDIR  directory holding the service file (instead of /etc/pam.d)
  *   -s SERVICE  service name (file name in CONFDIR)
  *   -u USER     user name given to pam_start (else PAM prompts for it)
  *   -a FILE     answers, one per line, consumed by prompts in order
  *               ("-" or no -a: standard input).  Secrets stay out of argv.
+ *               A line "!COMMAND" is answered with the first output line
+ *               of "sh -c COMMAND", run when the prompt comes (so that a
+ *               code can be computed from a secret shown earlier in the
+ *               conversation; see -m).  A leading backslash is dropped
+ *               and makes the rest literal ("\!x" answers "!x").
  *   -c MODE     conversation mode: "answer" (default), "again" (every
  *               prompt returns PAM_CONV_AGAIN), "error" (PAM_CONV_ERR)
+ *   -r RHOST    set PAM_RHOST (may be empty: set to "")
+ *   -E N=V      pam_putenv before the operations (repeatable)
+ *   -m FILE     append the text of every message (info and error) to
+ *               FILE as it arrives
+ *   -k          keep going after an operation fails
  *   -e          after the operations, print the PAM environment ("env X")
  *   -U          after the operations, print PAM_USER ("user NAME")
  *   OP          authenticate, acct_mgmt, setcred, open_session,
- *               close_session, chauthtok; run in order, stopping at the
- *               first that fails
+ *               close_session, chauthtok, chauthtok_expired (with
+ *               PAM_CHANGE_EXPIRED_AUTHTOK), putenv:NAME=VALUE,
+ *               putenv:NAME (removes NAME); run in order, stopping at the
+ *               first that fails unless -k
  *
- * Output (stdout), one line each:
+ * Output (stdout), one line each, in the order things happened:
+ *   prompt echo_off TEXT      a prompt (the answer is never printed)
+ *   prompt echo_on TEXT
+ *   info LINE / error LINE    every line of an info or error message
  *   OP PAM_CODE_NAME          for every operation run
  *   prompts N                 prompts the conversation received
  *   messages N                error and info messages it received
@@ -38,6 +53,7 @@
 
 #define ANSWERS_MAX	32
 #define ANSWER_MAX	4096
+#define PUTENV_MAX	16
 
 enum conv_mode {
 	CONV_ANSWER,
@@ -52,6 +68,7 @@ struct script {
 	unsigned	 prompts;
 	unsigned	 messages;
 	enum conv_mode	 mode;
+	FILE		*msgfile;
 };
 
 static const struct {
@@ -119,13 +136,69 @@ free_responses(struct pam_response *r, int n)
 	free(r);
 }
 
+/* Print each line of a message with a prefix ("info", "error"). */
+static void
+print_message(const char *kind, const char *text)
+{
+	const char	*p = text, *nl;
+
+	do {
+		nl = strchr(p, '\n');
+		if (nl == NULL) {
+			printf("%s %s\n", kind, p);
+			break;
+		}
+		printf("%s %.*s\n", kind, (int)(nl - p), p);
+		p = nl + 1;
+	} while (*p != '\0');
+}
+
+/* The answer to the next prompt: a literal line, or the first output
+ * line of a command.  NULL on failure. */
+static char *
+next_answer(struct script *s)
+{
+	const char	*a = s->answers[s->next++];
+	char		 line[ANSWER_MAX];
+	FILE		*p;
+	size_t		 len;
+	int		 st;
+
+	if (a[0] == '\\')
+		return strdup(a + 1);
+	if (a[0] != '!')
+		return strdup(a);
+	if (s->msgfile != NULL)
+		fflush(s->msgfile);
+	fflush(stdout);
+	if ((p = popen(a + 1, "r")) == NULL) {
+		perror("popen");
+		return NULL;
+	}
+	line[0] = '\0';
+	if (fgets(line, sizeof(line), p) == NULL)
+		line[0] = '\0';
+	while (fgetc(p) != EOF)
+		;
+	st = pclose(p);
+	if (st != 0) {
+		fprintf(stderr, "pamdrive: answer command failed (%d)\n", st);
+		return NULL;
+	}
+	len = strlen(line);
+	if (len > 0 && line[len - 1] == '\n')
+		line[--len] = '\0';
+	return strdup(line);
+}
+
 static int
 conv(int n, const struct pam_message **msg, struct pam_response **resp,
     void *appdata)
 {
 	struct script		*s = appdata;
 	struct pam_response	*r;
-	int			 i;
+	const char		*text;
+	int			 i, echo;
 
 	*resp = NULL;
 	if (n <= 0 || n > PAM_MAX_NUM_MSG)
@@ -133,10 +206,14 @@ conv(int n, const struct pam_message **msg, struct pam_response **resp,
 	if ((r = calloc((size_t)n, sizeof(*r))) == NULL)
 		return PAM_BUF_ERR;
 	for (i = 0; i < n; i++) {
+		text = msg[i]->msg != NULL ? msg[i]->msg : "";
 		switch (msg[i]->msg_style) {
 		case PAM_PROMPT_ECHO_OFF:
 		case PAM_PROMPT_ECHO_ON:
+			echo = msg[i]->msg_style == PAM_PROMPT_ECHO_ON;
 			s->prompts++;
+			printf("prompt %s %s\n", echo ? "echo_on" : "echo_off",
+			    text);
 			if (s->mode == CONV_AGAIN) {
 				free_responses(r, n);
 				return PAM_CONV_AGAIN;
@@ -145,17 +222,20 @@ conv(int n, const struct pam_message **msg, struct pam_response **resp,
 				free_responses(r, n);
 				return PAM_CONV_ERR;
 			}
-			if ((r[i].resp = strdup(s->answers[s->next++])) ==
-			    NULL) {
+			if ((r[i].resp = next_answer(s)) == NULL) {
 				free_responses(r, n);
-				return PAM_BUF_ERR;
+				return PAM_CONV_ERR;
 			}
 			break;
 		case PAM_ERROR_MSG:
 		case PAM_TEXT_INFO:
 			s->messages++;
-			fprintf(stderr, "pamdrive: message: %s\n",
-			    msg[i]->msg != NULL ? msg[i]->msg : "");
+			print_message(msg[i]->msg_style == PAM_ERROR_MSG ?
+			    "error" : "info", text);
+			if (s->msgfile != NULL) {
+				fprintf(s->msgfile, "%s\n", text);
+				fflush(s->msgfile);
+			}
 			break;
 		default:
 			free_responses(r, n);
@@ -212,7 +292,7 @@ out:
 
 static const char *const op_names[] = {
 	"authenticate", "acct_mgmt", "setcred", "open_session",
-	"close_session", "chauthtok",
+	"close_session", "chauthtok", "chauthtok_expired",
 };
 
 static int
@@ -220,6 +300,8 @@ op_known(const char *op)
 {
 	size_t	i;
 
+	if (strncmp(op, "putenv:", 7) == 0 && op[7] != '\0' && op[7] != '=')
+		return 1;
 	for (i = 0; i < sizeof(op_names) / sizeof(op_names[0]); i++)
 		if (strcmp(op, op_names[i]) == 0)
 			return 1;
@@ -241,6 +323,10 @@ run_op(pam_handle_t *pamh, const char *op, int *code)
 		*code = pam_close_session(pamh, 0);
 	else if (strcmp(op, "chauthtok") == 0)
 		*code = pam_chauthtok(pamh, 0);
+	else if (strcmp(op, "chauthtok_expired") == 0)
+		*code = pam_chauthtok(pamh, PAM_CHANGE_EXPIRED_AUTHTOK);
+	else if (strncmp(op, "putenv:", 7) == 0)
+		*code = pam_putenv(pamh, op + 7);
 	else
 		return -1;
 	return 0;
@@ -250,7 +336,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: pamdrive -d CONFDIR -s SERVICE [-u USER] "
-	    "[-a FILE] [-c answer|again|error] [-e] [-U] OP...\n");
+	    "[-a FILE] [-c answer|again|error] [-r RHOST] [-E NAME=VALUE]... "
+	    "[-m FILE] [-k] [-e] [-U] OP...\n");
 	exit(2);
 }
 
@@ -261,16 +348,19 @@ main(int argc, char **argv)
 	struct pam_conv	 pc;
 	pam_handle_t	*pamh = NULL;
 	const char	*confdir = NULL, *service = NULL, *user = NULL;
-	const char	*answers = NULL;
+	const char	*answers = NULL, *rhost = NULL, *msgpath = NULL;
+	const char	*putenvs[PUTENV_MAX];
 	const void	*item;
 	char		**env, **ep;
 	int		 ch, i, code = PAM_SUCCESS, last = PAM_SUCCESS;
-	int		 print_env = 0, print_user = 0, status = 2;
-	size_t		 k;
+	int		 print_env = 0, print_user = 0, keep_going = 0;
+	int		 status = 2;
+	size_t		 k, nputenv = 0;
 
 	memset(&s, 0, sizeof(s));
 	s.mode = CONV_ANSWER;
-	while ((ch = getopt(argc, argv, "d:s:u:a:c:eU")) != -1) {
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while ((ch = getopt(argc, argv, "d:s:u:a:c:r:E:m:keU")) != -1) {
 		switch (ch) {
 		case 'd':
 			confdir = optarg;
@@ -294,6 +384,21 @@ main(int argc, char **argv)
 			else
 				usage();
 			break;
+		case 'r':
+			rhost = optarg;
+			break;
+		case 'E':
+			if (nputenv >= PUTENV_MAX ||
+			    strchr(optarg, '=') == NULL)
+				usage();
+			putenvs[nputenv++] = optarg;
+			break;
+		case 'm':
+			msgpath = optarg;
+			break;
+		case 'k':
+			keep_going = 1;
+			break;
 		case 'e':
 			print_env = 1;
 			break;
@@ -313,6 +418,10 @@ main(int argc, char **argv)
 			usage();
 	if (s.mode == CONV_ANSWER && read_answers(&s, answers) == -1)
 		goto out;
+	if (msgpath != NULL && (s.msgfile = fopen(msgpath, "ae")) == NULL) {
+		perror(msgpath);
+		goto out;
+	}
 
 	pc.conv = conv;
 	pc.appdata_ptr = &s;
@@ -322,14 +431,30 @@ main(int argc, char **argv)
 		    pam_code_name(code));
 		goto out;
 	}
+	if (rhost != NULL &&
+	    (code = pam_set_item(pamh, PAM_RHOST, rhost)) != PAM_SUCCESS) {
+		fprintf(stderr, "pamdrive: PAM_RHOST: %s\n",
+		    pam_code_name(code));
+		pam_end(pamh, code);
+		goto out;
+	}
+	for (k = 0; k < nputenv; k++) {
+		if ((code = pam_putenv(pamh, putenvs[k])) != PAM_SUCCESS) {
+			fprintf(stderr, "pamdrive: pam_putenv: %s\n",
+			    pam_code_name(code));
+			pam_end(pamh, code);
+			goto out;
+		}
+	}
 	status = 0;
 	for (i = 0; i < argc; i++) {
 		(void)run_op(pamh, argv[i], &code);
-		last = code;
 		printf("%s %s\n", argv[i], pam_code_name(code));
 		if (code != PAM_SUCCESS) {
+			last = code;
 			status = 1;
-			break;
+			if (!keep_going)
+				break;
 		}
 	}
 	printf("prompts %u\n", s.prompts);
@@ -350,6 +475,8 @@ main(int argc, char **argv)
 	}
 	pam_end(pamh, last);
 out:
+	if (s.msgfile != NULL)
+		fclose(s.msgfile);
 	for (k = 0; k < s.nanswers; k++) {
 		explicit_bzero(s.answers[k], strlen(s.answers[k]));
 		free(s.answers[k]);

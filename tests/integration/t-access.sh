@@ -12,7 +12,7 @@
 dw_start
 lc_setup
 B=$DW_BASE
-PW_SUP='Supp-Pass-2024!x'
+PW_SUP='Kelp-Vault-2024!x'
 
 # A support admin, through the real invite and accept path.
 link=$(as "$BOSS" "$PW_BOSS" user invite sup@dramwell.ai --role support \
@@ -78,7 +78,7 @@ fi
 # deactivates it: its next search sees nothing.
 link=$(as "$BOSS" "$PW_BOSS" user invite sa2@dramwell.ai \
     --role super-admin --print-link 2>/dev/null)
-printf '%s\n%s\n' "$(token_of "$link")" "Sa2-Pass-2024!xy" |
+printf '%s\n%s\n' "$(token_of "$link")" "Quartz-Lamp-88!xy" |
     "$DWADM" -c "$T/dw.conf" user accept-invite --password-stdin >/dev/null
 mkfifo "$T/in"
 "$DW_TOP_BUILDDIR/tests/integration/connprobe" "$DW_URI" "$BOSS_DN" \
@@ -92,7 +92,7 @@ until grep -q '^entries:' "$T/probe.out" || [ "$(date +%s)" -gt "$deadline" ]; d
 done
 check_match "the open connection reads the audit log" '^entries: [1-9]' \
     "$(grep '^entries:' "$T/probe.out")"
-as sa2@dramwell.ai 'Sa2-Pass-2024!xy' user deactivate "$BOSS" >/dev/null
+as sa2@dramwell.ai 'Quartz-Lamp-88!xy' user deactivate "$BOSS" >/dev/null
 echo go >&3
 until [ "$(grep -cE "^(entries|error):" "$T/probe.out")" -ge 2 ] ||
     [ "$(date +%s)" -gt "$deadline" ]; do

@@ -29,14 +29,21 @@ help_ok "dwadm init -h" init init -h
 help_ok "dwadm user --help" user user --help
 help_ok "dwadm user list --help" 'user list' user list --help
 help_ok "dwadm user show --help" 'user show' user show --help
+help_ok "dwadm security --help" security security --help
+help_ok "dwadm security set --help" 'security set' security set --help
+help_ok "dwadm mfa --help" 'mfa enroll' mfa --help
+help_ok "dwadm mfa reset --help" 'mfa reset' mfa reset --help
+help_ok "dwadm session --help" 'session list' session --help
+help_ok "dwadm session kill --help" 'session kill' session kill --help
 help_ok "dwadm server --help" server server --help
 help_ok "dwadm server start --help" server server start --help
 # Help needs no configuration and no server.
 help_ok "help with an unreadable config" user -c /nonexistent user --help
 
 "$DWADM" --help >"$T/help.out"
-for m in 'init' 'user' 'server' '--as EMAIL' '-Y EXTERNAL' \
-    'password-stdin' '--json' '-H URI' '-b BASE' '-c CONFIG'; do
+for m in 'init' 'user' 'server' 'security' 'mfa' 'session' '--as EMAIL' \
+    '-Y EXTERNAL' '--mfa' 'password-stdin' '--json' '-H URI' '-b BASE' \
+    '-c CONFIG'; do
 	check "dwadm --help mentions $m" grep -qF -- "$m" "$T/help.out"
 done
 
@@ -71,6 +78,19 @@ usage_err "init without --admin" init --service-secret "$T/x"
 usage_err "server without an action" server
 usage_err "server with an unknown action" server frob
 usage_err "-b with an invalid DN" -b 'not a dn' -Y EXTERNAL user list
+usage_err "--mfa without --as" --mfa -Y EXTERNAL user list
+usage_err "security without a subcommand" security
+usage_err "security with an unknown subcommand" security frob
+usage_err "security set without settings" -Y EXTERNAL security set
+usage_err "security set with a bad value" -Y EXTERNAL security set \
+    ip-allowlist=10.0.0.0/33
+usage_err "security show --add-ip" -Y EXTERNAL security show --add-ip ::1
+usage_err "mfa with an unknown subcommand" mfa frob
+usage_err "mfa reset without an address" -Y EXTERNAL mfa reset
+usage_err "mfa enroll --json" --as a@dramwell.ai mfa enroll --json
+usage_err "session kill of neither id nor address" -Y EXTERNAL session \
+    kill frob
+usage_err "session list --frob" session list --frob
 
 # --- dwadm server: runs $DW_SERVER with the remaining arguments
 # (A port taken between the pick and slapd's bind is retried, as dw_start

@@ -28,6 +28,16 @@ check_fail "weak password: no base entry written" \
 check_fail "weak password: no secret file written" test -e "$SECRET"
 check_eq "weak password: no stray temporary file" "" "$(ls -A "$T/etc")"
 
+# --- so is one containing the e-mail address's local part (any case)
+printf '%s\n' 'xBoSs-Strong-2024#q' | "$DWADM" -H "$DW_LDAPI_URI" -Y EXTERNAL \
+    init --admin Boss@DramWell.ai --service-secret "$SECRET" \
+    --password-stdin >"$T/weak.out" 2>"$T/weak.err"
+check_eq "password with the e-mail name: exit 1" 1 "$?"
+check_match "password with the e-mail name: says which rule" \
+    '^dwadm: password refused: .*e-mail' "$(cat "$T/weak.err")"
+check_fail "password with the e-mail name: no base entry written" \
+    root_search -b "$B" -s base dn
+
 # An empty standard input is refused the same way.
 "$DWADM" -H "$DW_LDAPI_URI" -Y EXTERNAL init --admin boss@dramwell.ai \
     --service-secret "$SECRET" --password-stdin </dev/null \
@@ -131,7 +141,7 @@ check_eq "five roles, all built-in, all described" "5 5 5" \
 pol=$(root_search -b "cn=security,ou=policy,$B" -s base \
     '(objectClass=dwSecurityPolicy)' | grep '^dw' | sort | paste -sd'|')
 check_eq "policy defaults" \
-    "dwAuditRetentionMonths: 12|dwInviteLifetime: 86400|dwMfaRequired: FALSE|dwPasswordMaxAge: 0|dwPasswordMinClasses: 3|dwPasswordMinLength: 12|dwSessionIdleTimeout: 3600" \
+    "dwAddressThrottle: 30|dwAuditRetentionMonths: 12|dwInviteLifetime: 86400|dwLockoutDuration: 900|dwLockoutThreshold: 5|dwLockoutWindow: 900|dwMfaRequired: FALSE|dwPasswordHistoryCount: 5|dwPasswordMaxAge: 0|dwPasswordMinClasses: 3|dwPasswordMinLength: 12|dwSessionIdleTimeout: 3600" \
     "$pol"
 
 # The portal service account.

@@ -15,7 +15,7 @@
 
 dw_start
 lc_setup
-PW_IVY='Ivy-Accepted-2024!'
+PW_IVY='Jm2@Ls9v-Te4!Wq8g'
 WEAK='qzjxwv7'
 IVY=ivy@dramwell.ai
 IVY_DN=uid=$IVY,ou=admins,$B

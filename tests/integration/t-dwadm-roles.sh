@@ -11,7 +11,7 @@
 
 dw_start
 lc_setup
-PW_SAM='Sam-Support-2024!'
+PW_SAM='Yf8^Cw3n-Hd6!Rb2k'
 SAM=sam@dramwell.ai
 SAM_DN=uid=$SAM,ou=admins,$B
 BILLING_DN=cn=billing,ou=roles,$B

@@ -16,9 +16,9 @@ B=$DW_BASE
 ANN=$(ov_dn ann)
 
 # More admins: sue (support), oli (operations), bob (super-admin, later).
-ov_pwfile sue 'Sue-Secret-0011'
-ov_pwfile oli 'Oli-Secret-0012'
-ov_pwfile bob 'Bob-Secret-0013'
+ov_pwfile sue 'Mint-Secret-0011'
+ov_pwfile oli 'Plum-Secret-0012'
+ov_pwfile bob 'Sage-Secret-0013'
 {
 	cat <<EOF
 dn: cn=operations,ou=roles,$B
@@ -121,14 +121,14 @@ check "self changes: nothing changed" same before
 check_eq "self changes: audited" 2 \
     "$(nr "(&(dwAuditActor=$ANN)(dwAuditTarget=$ANN)(dwAuditResult=53))" \
     'refused: a user cannot')"
-ov_pwfile ann2 'Ann-Secret-0001-new'
+ov_pwfile ann2 'Gold-Secret-0001-new'
 printf 'dn: %s\nchangetype: modify\nreplace: userPassword\nuserPassword: %s\n' \
     "$ANN" "$(cat "$T/ann2.pw")" | as sue ldapmodify >/dev/null 2>&1
 check_eq "another admin's password: exit 50" 50 "$?"
 printf 'dn: %s\nchangetype: modify\nreplace: userPassword\nuserPassword: %s\n' \
-    "$(ov_dn sue)" 'Sue-Secret-0011-new' | as sue ldapmodify >/dev/null 2>&1
+    "$(ov_dn sue)" 'Mint-Secret-0011-new' | as sue ldapmodify >/dev/null 2>&1
 check_eq "one's own password needs no permission" 0 "$?"
-ov_pwfile sue 'Sue-Secret-0011-new'
+ov_pwfile sue 'Mint-Secret-0011-new'
 
 # --- the last active Super Admin ----------------------------------------
 snap before
@@ -283,6 +283,8 @@ mod "$POL" dwMfaRequired TRUE | as ann ldapmodify >/dev/null 2>&1
 check_eq "super-admin: policy write" 0 "$?"
 check_eq "policy-modify: audited old -> new" 1 \
     "$(n "(&(dwAuditAction=policy-modify)(dwAuditActor=$ANN)(dwAuditResult=0)(dwAuditDetail=dwMfaRequired: FALSE -> TRUE))")"
+# MFA required holds for the next login: nobody here is enrolled.
+mod "$POL" dwMfaRequired FALSE | root_modify >/dev/null 2>&1
 
 # --- roles ----------------------------------------------------------------
 role_ldif() {

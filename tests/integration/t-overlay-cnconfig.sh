@@ -45,7 +45,7 @@ check "live change: iterations 3, memory 24576" sh -c "
 	printf 'dn: %s\nchangetype: modify\nreplace: olcDramwellArgon2Iterations\nolcDramwellArgon2Iterations: 3\n-\nreplace: olcDramwellArgon2Memory\nolcDramwellArgon2Memory: 24576\n' '$main' |
 	ldapmodify -H '$DW_LDAPI_URI' -Y EXTERNAL -Q"
 ANN=$(ov_dn ann)
-ov_pwfile ann2 'Ann-Second-0007'
+ov_pwfile ann2 'Gold-Second-0007'
 { printf 'dn: %s\nchangetype: modify\nreplace: userPassword\n' "$ANN"
   printf 'userPassword: %s\n' "$(cat "$T/ann2.pw")"; } >"$T/m1.ldif"
 check "ann sets a new password" ldapmodify -H "$DW_URI" -x -D "$ANN" \

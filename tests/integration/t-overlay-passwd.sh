@@ -44,7 +44,7 @@ modify_as() {	# DN PWFILE LDAPMODIFY-ARGS...
 }
 
 # --- modify ---------------------------------------------------------
-ov_pwfile ann2 'Ann-Second-0007'
+ov_pwfile ann2 'Gold-Second-0007'
 old=$(pw_of "$ANN")
 old_pct=$(pct_of "$ANN")
 { printf 'dn: %s\nchangetype: modify\nreplace: userPassword\n' "$ANN"
@@ -65,7 +65,7 @@ check_fail "modify: old password no longer binds" \
     ldapwhoami -H "$DW_URI" -x -D "$ANN" -y "$T/ann.pw"
 
 # add (not replace) by root, on another admin
-ov_pwfile dan2 'Dan-Second-0008'
+ov_pwfile dan2 'Rust-Second-0008'
 { printf 'dn: %s\nchangetype: modify\ndelete: userPassword\n-\n' "$DAN"
   printf 'add: userPassword\nuserPassword: %s\n' "$(cat "$T/dan2.pw")"; } \
     >"$T/m2.ldif"
@@ -119,19 +119,25 @@ root_modify -f "$T/delval.ldif" >"$T/delval.out" 2>&1
 check_match "modify: deleting a userPassword value is refused" \
     'unwilling to perform \(53\)' "$(cat "$T/delval.out")"
 check_fail "modify: that refusal does not echo the value" \
-    grep -q 'Dan-Second' "$T/delval.out"
+    grep -q 'Rust-Second' "$T/delval.out"
 
-# dwPasswordChangedTime belongs to the server.
+# dwPasswordChangedTime belongs to the server: refused from clients (a
+# super-admin here); the rootdn may set it (tests age a password so).
 printf 'dn: %s\nchangetype: modify\nreplace: dwPasswordChangedTime\ndwPasswordChangedTime: 20000101000000Z\n' \
     "$DAN" >"$T/pct.ldif"
-root_modify -f "$T/pct.ldif" >"$T/pct.out" 2>&1
+modify_as "$ANN" "$T/ann2.pw" -f "$T/pct.ldif" >"$T/pct.out" 2>&1
 check_match "modify: client dwPasswordChangedTime refused" \
-    'Constraint violation \(19\).*|maintained by the server' "$(cat "$T/pct.out")"
+    'Constraint violation \(19\)' "$(cat "$T/pct.out")"
+check_match "modify: the refusal names the attribute" \
+    'dwPasswordChangedTime is maintained by the server' "$(cat "$T/pct.out")"
 check_fail "modify: dwPasswordChangedTime unchanged" \
     test "$(pct_of "$DAN")" = 20000101000000Z
+check "modify: the rootdn may set dwPasswordChangedTime" \
+    root_modify -f "$T/pct.ldif"
+check_eq "modify: the rootdn's value stored" 20000101000000Z "$(pct_of "$DAN")"
 
 # --- the password-modify exop (ldappasswd) ---------------------------
-ov_pwfile ann3 'Ann-Third-0009'
+ov_pwfile ann3 'Gold-Third-0009'
 before=$(pw_of "$ANN")
 check "exop: ann changes her own password (old and new from files)" \
     ldappasswd -H "$DW_URI" -x -D "$ANN" -y "$T/ann2.pw" \

@@ -52,8 +52,8 @@ pam_conf list "[uri=$dead_uri $DW_URI]" "bindpwfile=$T/portal.secret" \
 drive list alice@dramwell.ai "$PW_ALICE" -e authenticate acct_mgmt
 check_eq "dead first URI: authenticate" PAM_SUCCESS "$DRIVE_authenticate"
 check_eq "dead first URI: acct_mgmt" PAM_SUCCESS "$DRIVE_acct_mgmt"
-check_eq "dead first URI: one prompt" 1 "$DRIVE_PROMPTS"
-drive list alice@dramwell.ai 'Wrong-Pass-2024!' authenticate
+check_eq "dead first URI: two prompts" 2 "$DRIVE_PROMPTS"
+drive list alice@dramwell.ai "$PW_WRONG" authenticate
 check_eq "dead first URI: wrong password still PAM_AUTH_ERR" PAM_AUTH_ERR \
     "$DRIVE_authenticate"
 
@@ -116,11 +116,12 @@ dw_pam_service "$svc" "$(cat "$T/pam.d/list")"
 drive list alice@dramwell.ai "$PW_ALICE" authenticate
 check_eq "before the stop: the login works" PAM_SUCCESS "$DRIVE_authenticate"
 dw_stop
-for pw in "$PW_ALICE" 'Wrong-Pass-2024!'; do
+for pw in "$PW_ALICE" "$PW_WRONG"; do
 	drive list alice@dramwell.ai "$pw" authenticate
 	check_eq "directory stopped: authenticate PAM_AUTHINFO_UNAVAIL" \
 	    PAM_AUTHINFO_UNAVAIL "$DRIVE_authenticate"
-	check_eq "directory stopped: one prompt" 1 "$DRIVE_PROMPTS"
+	check_eq "directory stopped: the same two prompts" "$SEQ_LOGIN" \
+	    "$DRIVE_SEQ"
 done
 drive list bob@dramwell.ai "$PW_ALICE" authenticate
 check_eq "directory stopped, unknown user: PAM_AUTHINFO_UNAVAIL" \
@@ -128,16 +129,33 @@ check_eq "directory stopped, unknown user: PAM_AUTHINFO_UNAVAIL" \
 drive list alice@dramwell.ai "$PW_ALICE" acct_mgmt
 check_eq "directory stopped: acct_mgmt PAM_AUTHINFO_UNAVAIL" \
     PAM_AUTHINFO_UNAVAIL "$DRIVE_acct_mgmt"
+sid=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+drive list alice@dramwell.ai "$PW_ALICE" -E "DRAMWELL_SESSION=$sid" acct_mgmt
+check_eq "directory stopped: acct_mgmt of a session PAM_AUTHINFO_UNAVAIL" \
+    PAM_AUTHINFO_UNAVAIL "$DRIVE_acct_mgmt"
+drive list alice@dramwell.ai "$PW_ALICE" -e open_session
+check_eq "directory stopped: open_session PAM_SESSION_ERR" PAM_SESSION_ERR \
+    "$DRIVE_open_session"
+check_fail "directory stopped: no session id exported" \
+    grep -q DRAMWELL_SESSION "$T/drive.out"
+drive list alice@dramwell.ai "$PW_ALICE" -E "DRAMWELL_SESSION=$sid" \
+    close_session
+check_eq "directory stopped: close_session PAM_SESSION_ERR" PAM_SESSION_ERR \
+    "$DRIVE_close_session"
+drive list alice@dramwell.ai "$PW_ALICE" chauthtok
+check_eq "directory stopped: chauthtok PAM_AUTHINFO_UNAVAIL" \
+    PAM_AUTHINFO_UNAVAIL "$DRIVE_chauthtok"
+check_eq "directory stopped: chauthtok asked nothing" 0 "$DRIVE_PROMPTS"
 pam_conf ldapi "uri=$DW_LDAPI_URI" "bindpwfile=$T/portal.secret"
 drive ldapi alice@dramwell.ai "$PW_ALICE" authenticate
 check_eq "directory stopped (ldapi): PAM_AUTHINFO_UNAVAIL" \
     PAM_AUTHINFO_UNAVAIL "$DRIVE_authenticate"
-out=$(printf '%s\n' "$PW_ALICE" | pamtester "$svc" alice@dramwell.ai \
+out=$(printf '%s\n\n' "$PW_ALICE" | pamtester "$svc" alice@dramwell.ai \
     authenticate 2>&1)
 check_eq "pamtester, directory stopped: fails" 1 $?
 check_match "pamtester, directory stopped: PAM_AUTHINFO_UNAVAIL" \
     'cannot retrieve authentication info' "$out"
-out=$(printf '%s\n' "$PW_ALICE" | pamtester "$svc" alice@dramwell.ai \
+out=$(printf '%s\n\n' "$PW_ALICE" | pamtester "$svc" alice@dramwell.ai \
     acct_mgmt 2>&1)
 check_eq "pamtester acct_mgmt, directory stopped: fails" 1 $?
 

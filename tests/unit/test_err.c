@@ -18,7 +18,7 @@ test_every_code_has_distinct_text(void **state)
 	static const int codes[] = {
 		DW_OK, DW_ERR_INVAL, DW_ERR_RANGE, DW_ERR_NOMEM,
 		DW_ERR_TOOLONG, DW_ERR_CRYPTO, DW_ERR_DENIED, DW_ERR_PREHASHED,
-		DW_ERR_IO, DW_ERR_NOTFOUND, DW_ERR_UNSAFE,
+		DW_ERR_IO, DW_ERR_NOTFOUND, DW_ERR_UNSAFE, DW_ERR_REPLAY,
 	};
 	const char	*unknown = dw_strerror(1);
 	size_t		 i, j, n = sizeof(codes) / sizeof(codes[0]);
@@ -40,7 +40,7 @@ test_every_code_has_distinct_text(void **state)
 static void
 test_unknown_codes(void **state)
 {
-	static const int codes[] = { 1, -11, -1000, INT_MIN, INT_MAX };
+	static const int codes[] = { 1, -12, -1000, INT_MIN, INT_MAX };
 	size_t	i;
 
 	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)

@@ -1,11 +1,15 @@
 /*
  * test_passwd.c: argon2id hashing and verification, the pre-hashed check,
- * password quality and generated passwords.
+ * password quality, the password policy and dictionary, rotation, history
+ * values and generated passwords.
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -463,6 +467,238 @@ test_generate(void **state)
 	assert_int_equal(dw_passwd_generate(NULL, 17, 16), DW_ERR_INVAL);
 }
 
+static const struct dw_pw_rules rules12_3 = { 12, 3 };
+
+static void
+test_policy_check(void **state)
+{
+	static const struct {
+		int		line;
+		const char	*pw;
+		size_t		pwlen;
+		const char	*email;
+		int		rc;
+		const char	*why;
+	} t[] = {
+		/* Order: quality first, even when the e-mail name or a
+		 * dictionary word is in it too. */
+		ROW(S("alice"), "alice@example.org", DW_ERR_DENIED,
+		    "password is too short"),
+		ROW(S("alicealicealice"), "alice@example.org", DW_ERR_DENIED,
+		    "password has too few character classes "
+		    "(lower-case, upper-case, digit, other)"),
+		ROW(S("Password1234567"), "bob@example.org", DW_ERR_DENIED,
+		    "password is too simplistic/systematic"),
+		ROW(S("Pass\xff" "word-2026-x"), NULL, DW_ERR_INVAL, NULL),
+		ROW(S("Pass\0word-2026-x"), NULL, DW_ERR_INVAL, NULL),
+		/* The e-mail local part, ASCII case-insensitive. */
+		ROW(S("xAlIcE-2026-long!"), "Alice@example.org", DW_ERR_DENIED,
+		    "password contains the e-mail name"),
+		ROW(S("xAlIcE-2026-long!"), "alice@example.org", DW_ERR_DENIED,
+		    "password contains the e-mail name"),
+		ROW(S("Ok-2026-long!alice"), "ALICE@example.org", DW_ERR_DENIED,
+		    "password contains the e-mail name"),
+		ROW(S("xAlIcE-2026-long!"), "bob@example.org", DW_OK, NULL),
+		/* The domain is not the name. */
+		ROW(S("Example-2026-org!"), "bob@example.org", DW_OK, NULL),
+		/* Under 3 characters: ignored. */
+		ROW(S("xAl-2026-longer!"), "al@example.org", DW_OK, NULL),
+		ROW(S("xAli-2026-longer!"), "ali@example.org", DW_ERR_DENIED,
+		    "password contains the e-mail name"),
+		/* The last '@' ends the local part. */
+		ROW(S("Zz\"a@b\"-2026-long"), "\"a@b\"@example.org",
+		    DW_ERR_DENIED, "password contains the e-mail name"),
+		/* The dictionary, last. */
+		ROW(S("Password12!"), NULL, DW_ERR_DENIED,
+		    "password is in the common-password dictionary"),
+		ROW(S("Qwerty1!"), "q@example.org", DW_ERR_DENIED,
+		    "password is in the common-password dictionary"),
+		ROW(S("tK7#vQ2-mW9!zR4"), "alice@example.org", DW_OK, NULL),
+	};
+	const struct dw_pw_rules r8 = { 8, 3 };
+	const char *why;
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		why = "unset";
+		rc = dw_passwd_policy_check(t[i].pw, t[i].pwlen,
+		    t[i].pwlen < 12 ? &r8 : &rules12_3, t[i].email,
+		    t[i].email != NULL ? strlen(t[i].email) : 0, &why);
+		if (rc != t[i].rc)
+			fail_msg("line %d: rc %d", t[i].line, rc);
+		if (t[i].why != NULL && strcmp(why, t[i].why) != 0)
+			fail_msg("line %d: why \"%s\"", t[i].line, why);
+		if (t[i].why == NULL && strcmp(why, "unset") != 0)
+			fail_msg("line %d: why written", t[i].line);
+	}
+	assert_int_equal(dw_passwd_policy_check(S("tK7#vQ2-mW9!zR4"), NULL,
+	    NULL, 0, NULL), DW_ERR_INVAL);
+	/* The e-mail is compared over its given length only. */
+	assert_int_equal(dw_passwd_policy_check(S("xAlIcE-2026-long!"),
+	    &rules12_3, "alice@example.org", 2, &why), DW_OK);
+}
+
+static void
+test_dictionary(void **state)
+{
+	static const struct {
+		int		line;
+		const char	*pw;
+		int		rc;
+	} t[] = {
+		ROW("password", DW_ERR_DENIED),
+		ROW("Password1", DW_ERR_DENIED),
+		ROW("password12", DW_ERR_DENIED),
+		ROW("Password12!", DW_ERR_DENIED),
+		ROW("Welcome1!", DW_ERR_DENIED),
+		ROW("Sunshine1", DW_ERR_DENIED),
+		ROW("iloveyou1", DW_ERR_DENIED),
+		ROW("drowssap1", DW_ERR_DENIED),	/* reversed */
+		ROW("qwertyuiop", DW_ERR_DENIED),
+		ROW("Abcdefgh1234!", DW_ERR_DENIED),	/* systematic */
+		ROW("Ab1!xyzzyx!1bA", DW_ERR_DENIED),	/* palindrome */
+		ROW("tK7#vQ2-mW9!zR4", DW_OK),
+		ROW("Correct-Horse-Battery-Staple-9", DW_OK),
+		ROW("Zebra-Lamp-Orbit-42", DW_OK),
+	};
+	const char *why;
+	char *old;
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		why = NULL;
+		rc = dw_passwd_dictionary(t[i].pw, strlen(t[i].pw), &why);
+		if (rc != t[i].rc)
+			fail_msg("line %d: rc %d", t[i].line, rc);
+		if (rc == DW_ERR_DENIED && (why == NULL ||
+		    strncmp(why, "password ", 9) != 0))
+			fail_msg("line %d: why", t[i].line);
+	}
+	assert_int_equal(dw_passwd_dictionary("", 0, &why), DW_ERR_INVAL);
+	assert_int_equal(dw_passwd_dictionary(S("pass\0word1"), &why),
+	    DW_ERR_INVAL);
+
+	/* A missing dictionary fails closed, for any password. */
+	old = getenv(DW_PASSWD_DICT_ENV);
+	assert_int_equal(setenv(DW_PASSWD_DICT_ENV, "/nonexistent/dw/dict",
+	    1), 0);
+	assert_int_equal(dw_passwd_dictionary(S("tK7#vQ2-mW9!zR4"), &why),
+	    DW_ERR_IO);
+	assert_int_equal(dw_passwd_policy_check(S("tK7#vQ2-mW9!zR4"),
+	    &rules12_3, NULL, 0, &why), DW_ERR_IO);
+	/* The override names a dictionary that is used. */
+	assert_int_equal(setenv(DW_PASSWD_DICT_ENV,
+	    "/var/cache/cracklib/cracklib_dict", 1), 0);
+	assert_int_equal(dw_passwd_dictionary(S("Password1"), &why),
+	    DW_ERR_DENIED);
+	if (old != NULL)
+		assert_int_equal(setenv(DW_PASSWD_DICT_ENV, old, 1), 0);
+	else
+		assert_int_equal(unsetenv(DW_PASSWD_DICT_ENV), 0);
+}
+
+static void
+test_expired(void **state)
+{
+	static const struct {
+		int		line;
+		int64_t		changed;
+		unsigned long	max_age;
+		int64_t		now;
+		bool		expired;
+	} t[] = {
+		ROW(1000, 0, 1000000, false),		/* never */
+		ROW(1000, 86400, 1000 + 86399, false),
+		ROW(1000, 86400, 1000 + 86400, true),
+		ROW(1000, 86400, 1000 + 86401, true),
+		ROW(1000, 86400, 1000, false),
+		ROW(1000, 86400, 999, false),		/* clock behind */
+		ROW(0, 86400, 86400, true),
+		ROW(INT64_MIN, 86400, INT64_MAX, true),	/* no overflow */
+		ROW(INT64_MAX, 86400, INT64_MIN, false),
+		ROW(0, ULONG_MAX, INT64_MAX, false),
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (dw_passwd_expired(t[i].changed, t[i].max_age, t[i].now) !=
+		    t[i].expired)
+			fail_msg("line %d", t[i].line);
+}
+
+static void
+test_pwhist(void **state)
+{
+	static const struct {
+		int		line;
+		const char	*s;
+		size_t		len;
+		int		rc;
+	} bad[] = {
+		ROW(S(""), DW_ERR_INVAL),
+		ROW(S("20261203101500Z"), DW_ERR_INVAL),
+		ROW(S("20261203101500Z "), DW_ERR_INVAL),
+		ROW(S(" {ARGON2}$x"), DW_ERR_INVAL),
+		ROW(S("20261203101500Z {ARGON2} $x"), DW_ERR_INVAL),
+		ROW(S("20261203101500Z  {ARGON2}$x"), DW_ERR_INVAL),
+		ROW(S("20261203101500 {ARGON2}$x"), DW_ERR_INVAL),
+		ROW(S("20261203101500+0100 {ARGON2}$x"), DW_ERR_INVAL),
+		ROW(S("yesterday {ARGON2}$x"), DW_ERR_INVAL),
+		ROW(S("20261303101500Z {ARGON2}$x"), DW_ERR_RANGE),
+		ROW(S("20261203101500Z {ARGON2}\0x"), DW_ERR_INVAL),
+	};
+	char		out[DW_PWHIST_MAX], big[DW_PASSWD_HASH_MAX + 20];
+	const char	*hash;
+	size_t		hashlen, i;
+	int64_t		t;
+
+	(void)state;
+	assert_int_equal(dw_pwhist_format(1796292900, S(REF_HASH1), out,
+	    sizeof(out)), DW_OK);
+	assert_int_equal(strncmp(out, "20261203101500Z {ARGON2}$", 25), 0);
+	assert_int_equal(dw_pwhist_parse(out, strlen(out), &t, &hash,
+	    &hashlen), DW_OK);
+	assert_int_equal(t, 1796292900);
+	assert_int_equal(hashlen, sizeof(REF_HASH1) - 1);
+	assert_memory_equal(hash, REF_HASH1, hashlen);
+	/* The hash parsed back still verifies. */
+	assert_int_equal(dw_passwd_verify(hash, hashlen, S(REF_PW1)), DW_OK);
+	/* Fractions of a second in a stored time are accepted. */
+	assert_int_equal(dw_pwhist_parse(S("20261203101500.5Z {ARGON2}$x"),
+	    &t, &hash, &hashlen), DW_OK);
+	assert_int_equal(t, 1796292900);
+	assert_int_equal(hashlen, 10);
+
+	t = 7;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (dw_pwhist_parse(bad[i].s, bad[i].len, &t, &hash, &hashlen)
+		    != bad[i].rc)
+			fail_msg("line %d", bad[i].line);
+	assert_int_equal(t, 7);
+
+	/* Format errors. */
+	assert_int_equal(dw_pwhist_format(0, S(REF_HASH1), out, 16 +
+	    sizeof(REF_HASH1) - 1), DW_ERR_TOOLONG);
+	assert_int_equal(dw_pwhist_format(0, S(REF_HASH1), out, 17 +
+	    sizeof(REF_HASH1) - 1), DW_OK);
+	assert_int_equal(dw_pwhist_format(0, "", 0, out, sizeof(out)),
+	    DW_ERR_INVAL);
+	assert_int_equal(dw_pwhist_format(0, S("a\0b"), out, sizeof(out)),
+	    DW_ERR_INVAL);
+	memset(big, 'a', sizeof(big));
+	assert_int_equal(dw_pwhist_format(0, big, DW_PASSWD_HASH_MAX, out,
+	    sizeof(out)), DW_ERR_TOOLONG);
+	assert_int_equal(dw_pwhist_format(-1, S(REF_HASH1), out, sizeof(out)),
+	    DW_OK);
+	assert_int_equal(dw_pwhist_format(400000000000LL, S(REF_HASH1), out,
+	    sizeof(out)), DW_ERR_RANGE);
+}
+
 int
 main(void)
 {
@@ -476,6 +712,10 @@ main(void)
 		cmocka_unit_test(test_verify_malformed_stored),
 		cmocka_unit_test(test_quality),
 		cmocka_unit_test(test_generate),
+		cmocka_unit_test(test_policy_check),
+		cmocka_unit_test(test_dictionary),
+		cmocka_unit_test(test_expired),
+		cmocka_unit_test(test_pwhist),
 	};
 
 	return cmocka_run_group_tests_name("dw_passwd", tests, NULL, NULL);
