@@ -12,7 +12,10 @@
 #     the first Super Admin ($DW_ADMIN, default admin@dramwell.ai) with a
 #     random password kept in $DW_STATE/admin.password (mode 0600);
 #  5. a PAM service "dramwell-demo" using pam_dramwell, and a real login
-#     with pamtester (authenticate + acct_mgmt).
+#     with pamtester (authenticate + acct_mgmt + open_session +
+#     close_session): the password, then an empty verification code (the
+#     module always asks for one; MFA is not required by default and this
+#     admin has none yet).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,11 +78,15 @@ cat >/etc/pam.d/dramwell-demo <<PAM
 # DramWell demo portal login (written by build-aux/run-product.sh)
 auth     required $pammod config=$state/pam_dramwell.conf
 account  required $pammod config=$state/pam_dramwell.conf
+password required $pammod config=$state/pam_dramwell.conf
+session  required $pammod config=$state/pam_dramwell.conf
 PAM
 
 say "Logging in as $admin with pamtester"
-pamtester -v dramwell-demo "$admin" authenticate acct_mgmt \
-    <"$state/admin.password"
+# Answers: the password, then an empty "Verification code: ".
+{ cat "$state/admin.password"; printf '\n\n'; } |
+    pamtester -v dramwell-demo "$admin" authenticate acct_mgmt \
+    open_session close_session
 
 say "The audit entry of that login"
 ldapsearch -H "$DW_LDAPI_URI" -Y EXTERNAL -Q -LLL -b "ou=audit,$DW_BASE" \
@@ -93,5 +100,7 @@ DramWell is running.
   Super Admin: $admin (password in $state/admin.password)
   PAM service: /etc/pam.d/dramwell-demo
   users:       $dwadm -H $DW_URI --as $admin user list
+  security:    $dwadm -H $DW_URI --as $admin security show
+  MFA:         $dwadm -H $DW_URI --as $admin mfa enroll
   stop it:     $dwadm server stop --state $state
 EOF
