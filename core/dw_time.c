@@ -117,3 +117,35 @@ dw_gentime_parse(const char *s, size_t len, time_t *out)
 	*out = t;
 	return DW_OK;
 }
+
+int
+dw_months_before(time_t t, unsigned months, time_t *out)
+{
+	struct tm	tm;
+	long		m;
+	int		dim;
+	time_t		r;
+
+	if (out == NULL)
+		return DW_ERR_INVAL;
+	if (months > 12u * 10000u || gmtime_r(&t, &tm) == NULL)
+		return DW_ERR_RANGE;
+	m = (long)tm.tm_year * 12 + tm.tm_mon - (long)months;
+	tm.tm_year = (int)(m / 12);
+	tm.tm_mon = (int)(m % 12);
+	if (tm.tm_mon < 0) {
+		tm.tm_mon += 12;
+		tm.tm_year--;
+	}
+	/* The same day of the month, or the month's last day (31 March
+	 * minus one month is 28 or 29 February). */
+	dim = days_in_month(tm.tm_year + 1900, tm.tm_mon + 1);
+	if (tm.tm_mday > dim)
+		tm.tm_mday = dim;
+	errno = 0;
+	r = timegm(&tm);
+	if (r == (time_t)-1 && errno != 0)
+		return DW_ERR_RANGE;
+	*out = r;
+	return DW_OK;
+}

@@ -21,4 +21,9 @@ int dw_gentime_format(time_t t, long usec, char *out, size_t outsz);
  * leap second) is accepted and counts as second 0 of the next minute. */
 int dw_gentime_parse(const char *s, size_t len, time_t *out);
 
+/* The same UTC time of day, months calendar months before t (the day
+ * clamped to the shorter month's last); the audit retention cutoff.
+ * DW_ERR_RANGE when out of time_t's or the calendar's range. */
+int dw_months_before(time_t t, unsigned months, time_t *out);
+
 #endif

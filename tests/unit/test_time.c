@@ -202,6 +202,55 @@ test_round_trip(void **state)
 	}
 }
 
+/* dw_months_before: calendar months, day clamped, via GeneralizedTime. */
+static void
+test_months_before(void **state)
+{
+	static const struct {
+		int		 line;
+		const char	*from;
+		unsigned	 months;
+		int		 rc;
+		const char	*to;
+	} t[] = {
+		ROW("20261204120000Z", 12, DW_OK, "20251204120000Z"),
+		ROW("20261204120000Z", 0, DW_OK, "20261204120000Z"),
+		ROW("20260115000001Z", 1, DW_OK, "20251215000001Z"),
+		ROW("20260331235959Z", 1, DW_OK, "20260228235959Z"),
+		ROW("20240331000000Z", 1, DW_OK, "20240229000000Z"),
+		ROW("20250229000000Z", 0, DW_ERR_RANGE, NULL), /* bad from */
+		ROW("20270131000000Z", 23, DW_OK, "20250228000000Z"),
+		ROW("20261204120000Z", 120, DW_OK, "20161204120000Z"),
+		ROW("20261204120000Z", 120001, DW_ERR_RANGE, NULL),
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char out[DW_GENTIME_MAX];
+		time_t from, to = 0;
+		int rc;
+
+		rc = dw_gentime_parse(t[i].from, strlen(t[i].from), &from);
+		if (rc != DW_OK) {
+			assert_int_equal(t[i].rc, rc);
+			continue;
+		}
+		rc = dw_months_before(from, t[i].months, &to);
+		if (rc != t[i].rc)
+			fail_msg("line %d: rc %d, want %d", t[i].line, rc,
+			    t[i].rc);
+		if (rc != DW_OK)
+			continue;
+		assert_int_equal(dw_gentime_format(to, -1, out, sizeof(out)),
+		    DW_OK);
+		if (strcmp(out, t[i].to) != 0)
+			fail_msg("line %d: %s, want %s", t[i].line, out,
+			    t[i].to);
+	}
+	assert_int_equal(dw_months_before(0, 1, NULL), DW_ERR_INVAL);
+}
+
 int
 main(void)
 {
@@ -210,6 +259,7 @@ main(void)
 		cmocka_unit_test(test_format_buffer),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_months_before),
 	};
 
 	return cmocka_run_group_tests_name("dw_time", tests, NULL, NULL);
