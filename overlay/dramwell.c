@@ -21,6 +21,8 @@
  */
 #include "dramwell.h"
 
+#include "ldap_rq.h"
+
 struct dramwell_schema dramwell_schema;
 
 static slap_overinst dramwell;
@@ -35,7 +37,13 @@ enum {
 	DW_CF_ARGON2_ITERATIONS,
 	DW_CF_MFA_KEYFILE,
 	DW_CF_TRUSTED_PROXY,
+	DW_CF_AUDIT_APPENDER,
+	DW_CF_PURGE_INTERVAL,
 };
+
+/* Bounds of dramwell-audit-purge-interval (seconds). */
+#define DRAMWELL_PURGE_INTERVAL_MIN 1
+#define DRAMWELL_PURGE_INTERVAL_MAX 86400
 
 /* At most this many trusted proxy ranges. */
 #define DRAMWELL_TRUSTED_MAX 256
@@ -101,6 +109,18 @@ static ConfigTable dramwell_cfg[] = {
 	  "the end user address' "
 	  "EQUALITY caseIgnoreMatch SYNTAX OMsDirectoryString )",
 	  NULL, { .v_int = 0 } },
+	{ "dramwell-audit-appender", "dn", 2, 2, 0,
+	  ARG_DN|ARG_QUOTE|ARG_MAGIC|DW_CF_AUDIT_APPENDER, dramwell_cf_gen,
+	  DW_CF_AT(10) "NAME 'olcDramwellAuditAppender' "
+	  "DESC 'An identity that may append events to the audit log' "
+	  "EQUALITY distinguishedNameMatch SYNTAX OMsDN )",
+	  NULL, { .v_int = 0 } },
+	{ "dramwell-audit-purge-interval", "seconds", 2, 2, 0,
+	  ARG_UINT|ARG_MAGIC|DW_CF_PURGE_INTERVAL, dramwell_cf_gen,
+	  DW_CF_AT(11) "NAME 'olcDramwellAuditPurgeInterval' "
+	  "DESC 'Seconds between two runs of the audit retention purge' "
+	  DW_CF_INT_SYNTAX,
+	  NULL, { .v_int = 0 } },
 	{ NULL, NULL, 0, 0, 0, ARG_IGNORED, NULL, NULL, NULL, { .v_int = 0 } }
 };
 
@@ -113,7 +133,8 @@ static ConfigOCs dramwell_ocs[] = {
 	  "olcDramwellPolicyDN $ olcDramwellSessionBase $ "
 	  "olcDramwellAuditBase $ olcDramwellArgon2Memory $ "
 	  "olcDramwellArgon2Iterations $ olcDramwellMfaKeyfile $ "
-	  "olcDramwellTrustedProxy ) )",
+	  "olcDramwellTrustedProxy $ olcDramwellAuditAppender $ "
+	  "olcDramwellAuditPurgeInterval ) )",
 	  .co_type = Cft_Overlay, .co_table = dramwell_cfg },
 	{ .co_def = NULL }
 };
@@ -260,6 +281,46 @@ dramwell_cf_trusted(ConfigArgs *c, struct dramwell_info *di)
 	return 0;
 }
 
+/* dramwell-audit-appender: one DN per line (value), any number. */
+static int
+dramwell_cf_appender(ConfigArgs *c, struct dramwell_info *di)
+{
+	int n;
+
+	switch (c->op) {
+	case SLAP_CONFIG_EMIT:
+		if (di->di_appenders == NULL)
+			return 1;
+		value_add(&c->rvalue_vals, di->di_appenders);
+		value_add(&c->rvalue_nvals, di->di_appenders);
+		return 0;
+	case LDAP_MOD_DELETE:
+		if (c->valx < 0) {
+			ber_bvarray_free(di->di_appenders);
+			di->di_appenders = NULL;
+			return 0;
+		}
+		for (n = 0; di->di_appenders != NULL &&
+			    !BER_BVISNULL(&di->di_appenders[n]);
+		     n++)
+			;
+		if (c->valx >= n)
+			return 1;
+		ch_free(di->di_appenders[c->valx].bv_val);
+		for (; c->valx + 1 < n; c->valx++)
+			di->di_appenders[c->valx] =
+			    di->di_appenders[c->valx + 1];
+		BER_BVZERO(&di->di_appenders[n - 1]);
+		return 0;
+	}
+	value_add_one(&di->di_appenders, &c->value_ndn);
+	ch_free(c->value_dn.bv_val);
+	ch_free(c->value_ndn.bv_val);
+	BER_BVZERO(&c->value_dn);
+	BER_BVZERO(&c->value_ndn);
+	return 0;
+}
+
 static int
 dramwell_cf_gen(ConfigArgs *c)
 {
@@ -273,6 +334,8 @@ dramwell_cf_gen(ConfigArgs *c)
 		return dramwell_cf_keyfile(c, di);
 	if (c->type == DW_CF_TRUSTED_PROXY)
 		return dramwell_cf_trusted(c, di);
+	if (c->type == DW_CF_AUDIT_APPENDER)
+		return dramwell_cf_appender(c, di);
 	dn = dramwell_cf_dn(di, c->type, &ndn);
 
 	switch (c->op) {
@@ -288,6 +351,8 @@ dramwell_cf_gen(ConfigArgs *c)
 			c->value_uint = di->di_argon2.m_cost_kib;
 		else if (c->type == DW_CF_ARGON2_ITERATIONS)
 			c->value_uint = di->di_argon2.t_cost;
+		else if (c->type == DW_CF_PURGE_INTERVAL)
+			c->value_uint = di->di_purge_interval;
 		else
 			return 1;
 		return 0;
@@ -296,6 +361,10 @@ dramwell_cf_gen(ConfigArgs *c)
 		if (dn != NULL) {
 			dramwell_bv_free(dn);
 			dramwell_bv_free(ndn);
+			return 0;
+		}
+		if (c->type == DW_CF_PURGE_INTERVAL) {
+			di->di_purge_interval = DRAMWELL_PURGE_INTERVAL_DEFAULT;
 			return 0;
 		}
 		dw_argon2_params_default(&p);
@@ -316,6 +385,19 @@ dramwell_cf_gen(ConfigArgs *c)
 		*ndn = c->value_ndn;
 		BER_BVZERO(&c->value_dn);
 		BER_BVZERO(&c->value_ndn);
+		return 0;
+	}
+	if (c->type == DW_CF_PURGE_INTERVAL) {
+		if (c->value_uint < DRAMWELL_PURGE_INTERVAL_MIN ||
+		    c->value_uint > DRAMWELL_PURGE_INTERVAL_MAX) {
+			snprintf(c->cr_msg, sizeof(c->cr_msg),
+			    "<%s> must be %u..%u seconds", c->argv[0],
+			    DRAMWELL_PURGE_INTERVAL_MIN,
+			    DRAMWELL_PURGE_INTERVAL_MAX);
+			Debug(LDAP_DEBUG_ANY, "%s: %s\n", c->log, c->cr_msg);
+			goto out;
+		}
+		di->di_purge_interval = c->value_uint;
 		return 0;
 	}
 	p = di->di_argon2;
@@ -355,6 +437,41 @@ dramwell_dn_within(struct berval *ndn, struct berval *nbase)
 	if (BER_BVISNULL(nbase) || BER_BVISEMPTY(nbase))
 		return 0;
 	return dnIsSuffix(ndn, nbase);
+}
+
+struct re_s *
+dramwell_task_insert(BackendDB *be, int interval,
+    ldap_pvt_thread_start_t *fn, void *arg, const char *name)
+{
+	struct re_s *t;
+
+	ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
+	t = ldap_pvt_runqueue_insert(
+	    &slapd_rq, interval, fn, arg, (char *)name, be->be_suffix[0].bv_val);
+	ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
+	return t;
+}
+
+void
+dramwell_task_done(struct re_s *t, int interval)
+{
+	ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
+	if (ldap_pvt_runqueue_isrunning(&slapd_rq, t))
+		ldap_pvt_runqueue_stoptask(&slapd_rq, t);
+	if (interval > 0)
+		t->interval.tv_sec = interval;
+	ldap_pvt_runqueue_resched(&slapd_rq, t, 0);
+	ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
+}
+
+void
+dramwell_task_remove(struct re_s *t)
+{
+	ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
+	if (ldap_pvt_runqueue_isrunning(&slapd_rq, t))
+		ldap_pvt_runqueue_stoptask(&slapd_rq, t);
+	ldap_pvt_runqueue_remove(&slapd_rq, t);
+	ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
 }
 
 int
@@ -408,7 +525,14 @@ dramwell_schema_resolve(const char **text)
 	    dramwell_ad("dwAuditTarget", &s->ad_dwAuditTarget, text) ||
 	    dramwell_ad("dwAuditResult", &s->ad_dwAuditResult, text) ||
 	    dramwell_ad("dwAuditClient", &s->ad_dwAuditClient, text) ||
-	    dramwell_ad("dwAuditDetail", &s->ad_dwAuditDetail, text))
+	    dramwell_ad("dwAuditDetail", &s->ad_dwAuditDetail, text) ||
+	    dramwell_ad("dwAuditHash", &s->ad_dwAuditHash, text) ||
+	    dramwell_ad("dwAuditPrevHash", &s->ad_dwAuditPrevHash, text) ||
+	    dramwell_ad(
+		"dwAuditOnBehalfOf", &s->ad_dwAuditOnBehalfOf, text) ||
+	    dramwell_ad("dwAuditAnchor", &s->ad_dwAuditAnchor, text) ||
+	    dramwell_ad(
+		"dwAuditPurgeStatus", &s->ad_dwAuditPurgeStatus, text))
 		return -1;
 	if (s->oc_dwAdminUser == NULL)
 		s->oc_dwAdminUser = oc_find("dwAdminUser");
@@ -436,6 +560,7 @@ dramwell_db_init(BackendDB *be, ConfigReply *cr)
 	di = ch_calloc(1, sizeof(*di));
 	dw_argon2_params_default(&di->di_argon2);
 	di->di_server_id = 0;
+	di->di_purge_interval = DRAMWELL_PURGE_INTERVAL_DEFAULT;
 	dramwell_authz_db_init(di);
 	dramwell_login_db_init(di);
 	on->on_bi.bi_private = di;
@@ -511,6 +636,14 @@ dramwell_db_open(BackendDB *be, ConfigReply *cr)
 		Debug(LDAP_DEBUG_ANY, "dramwell_db_open: %s\n", cr->msg);
 		return 1;
 	}
+	/* The retention purge runs on the audit database. */
+	if (dn_match(&be->be_nsuffix[0], &di->di_audit_nbase) &&
+	    dramwell_retention_start(be) != 0) {
+		snprintf(cr->msg, sizeof(cr->msg),
+		    "dramwell: cannot start the audit retention purge");
+		Debug(LDAP_DEBUG_ANY, "dramwell_db_open: %s\n", cr->msg);
+		return 1;
+	}
 	return 0;
 }
 
@@ -518,6 +651,7 @@ static int
 dramwell_db_close(BackendDB *be, ConfigReply *cr)
 {
 	dramwell_session_stop(be);
+	dramwell_retention_stop(be);
 	return 0;
 }
 
@@ -539,6 +673,7 @@ dramwell_db_destroy(BackendDB *be, ConfigReply *cr)
 	dramwell_bv_free(&di->di_session_nbase);
 	dramwell_bv_free(&di->di_audit_base);
 	dramwell_bv_free(&di->di_audit_nbase);
+	ber_bvarray_free(di->di_appenders);
 	dramwell_authz_db_destroy(di);
 	dramwell_login_db_destroy(di);
 	ch_free(di);
@@ -583,6 +718,7 @@ dramwell_initialize(void)
 	dramwell.on_bi.bi_connection_destroy = dramwell_login_conn_destroy;
 	dramwell.on_bi.bi_cf_ocs = dramwell_ocs;
 
+	dramwell_audit_initialize();
 	rc = config_register_schema(dramwell_cfg, dramwell_ocs);
 	if (rc != 0)
 		return rc;

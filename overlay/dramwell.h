@@ -51,7 +51,19 @@ struct dramwell_info {
 	struct dw_throttle *di_throttle;
 	/* dramwell_session.c: the idle-session purge task (db_open). */
 	struct dramwell_purge *di_purge;
+
+	/* ---- issue 5 (dramwell_record.c, dramwell_retention.c) ---- */
+	/* dramwell-audit-appender: identities (besides admins whose role
+	 * has audit-log:write) that may append events, e.g. the portal. */
+	BerVarray di_appenders; /* normalised DNs */
+	/* dramwell-audit-purge-interval: seconds between retention runs. */
+	unsigned di_purge_interval;
+	/* The retention task, on the database holding the audit base. */
+	struct dramwell_retention *di_retention;
 };
+
+/* Default seconds between two retention runs. */
+#define DRAMWELL_PURGE_INTERVAL_DEFAULT 3600
 
 /* Schema elements the overlay uses; resolved once in db_open. */
 struct dramwell_schema {
@@ -67,13 +79,18 @@ struct dramwell_schema {
 	AttributeDescription *ad_dwAuditResult;
 	AttributeDescription *ad_dwAuditClient;
 	AttributeDescription *ad_dwAuditDetail;
+	AttributeDescription *ad_dwAuditHash;
+	AttributeDescription *ad_dwAuditPrevHash;
+	AttributeDescription *ad_dwAuditOnBehalfOf;
+	AttributeDescription *ad_dwAuditAnchor;
+	AttributeDescription *ad_dwAuditPurgeStatus;
 	ObjectClass *oc_dwAdminUser;
 	ObjectClass *oc_dwAuditEvent;
 };
 extern struct dramwell_schema dramwell_schema;
 
 /* At most this many dwAuditDetail values per event. */
-#define DRAMWELL_DETAIL_MAX 4
+#define DRAMWELL_DETAIL_MAX 8
 
 /* One audit event, filled by the hooks; strings are not owned. */
 struct dramwell_event {
@@ -84,6 +101,8 @@ struct dramwell_event {
 	int ev_result;		 /* LDAP result code */
 	const char *ev_detail[DRAMWELL_DETAIL_MAX];
 	int ev_ndetail;
+	struct berval ev_onbehalf; /* reported events: the end user */
+	const char *ev_anchor;	   /* retention checkpoints: "<id> <hash>" */
 };
 
 /* dramwell.c */
@@ -115,6 +134,41 @@ int dramwell_audit_write(
     Operation *op, struct dramwell_info *di, const struct dramwell_event *ev);
 /* The client's result becomes this when the audit write fails. */
 #define DRAMWELL_AUDIT_FAIL_TEXT "audit log unavailable"
+/* The dwAuditId of e when e is an entry of server_id's chain, else NULL;
+ * with its dwAuditHash in hash ("" when missing or malformed) unless hash
+ * is NULL. */
+struct berval *dramwell_audit_chain_entry(
+    Entry *e, unsigned server_id, char hash[65]);
+/* Set up the chains' registry (once, at initialize). */
+void dramwell_audit_initialize(void);
+
+/*
+ * dramwell.c: the background tasks (session purge, audit retention) on
+ * slapd's run queue: insert (first run at once), reschedule at the end
+ * of a run (interval > 0 sets a new one), remove (db_close).
+ */
+struct re_s *dramwell_task_insert(BackendDB *be, int interval,
+    ldap_pvt_thread_start_t *fn, void *arg, const char *name);
+void dramwell_task_done(struct re_s *t, int interval);
+void dramwell_task_remove(struct re_s *t);
+
+/*
+ * dramwell_record.c: an add below the audit base (dramwell_op_add) is an
+ * event a client reports.  Checks who asks and what is in it, and fills
+ * ev (pointing into op's entry) for dramwell_audit_write: LDAP_SUCCESS,
+ * or the refusal's code and *text.
+ */
+int dramwell_record_event(Operation *op, struct dramwell_info *di,
+    struct dramwell_event *ev, const char **text);
+/* dramwell_authz.c: the enabled dramwell instance on be, if any. */
+slap_overinst *dramwell_instance_on(BackendDB *be);
+/* dramwell_authz.c: may op's identity append events to the audit log?
+ * A configured appender, or an active admin with audit-log:write. */
+int dramwell_authz_may_append(Operation *op, struct dramwell_info *di);
+
+/* dramwell_retention.c: the retention purge task (db_open, db_close). */
+int dramwell_retention_start(BackendDB *be);
+void dramwell_retention_stop(BackendDB *be);
 
 /* dramwell_bind.c */
 int dramwell_op_bind(Operation *op, SlapReply *rs);

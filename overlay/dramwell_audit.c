@@ -4,6 +4,17 @@
  * written by an internal add, as the audit database's rootdn, marked as
  * the overlay's own so that no dramwell instance audits or refuses it.
  * The audit base entry (ou=...) is created on the first noSuchObject.
+ *
+ * The chain (dw_auditlog.h): every entry this server writes carries the
+ * hash of its canonical form and of its predecessor's hash.  One chain
+ * per (audit base, server id) in the process, whichever dramwell
+ * instance writes: a registry of chains, each with a mutex held from the
+ * choice of the id to the end of the add, so that the chain's order is
+ * the ids' order.  The ids' time never goes back within a chain (a clock
+ * stepped back gives ids 1 microsecond apart until it catches up).  The
+ * newest entry (id and hash) is loaded from the database by the first
+ * write after a start; until that search succeeds, audit writes fail
+ * (fail closed).
  */
 #include "dramwell.h"
 
@@ -11,7 +22,24 @@
 #include <sys/time.h>
 
 #include "dw_audit.h"
+#include "dw_auditlog.h"
 #include "dw_time.h"
+
+struct dramwell_chain {
+	struct berval ch_nbase; /* the audit base, normalised */
+	unsigned ch_server_id;
+	ldap_pvt_thread_mutex_t ch_mutex;
+	int ch_loaded;
+	char ch_prev[DW_AUDIT_HASH_LEN + 1]; /* hash of the newest entry */
+	struct timeval ch_last;		     /* time of its id */
+	struct dramwell_chain *ch_next;
+};
+
+static ldap_pvt_thread_mutex_t dramwell_chains_mutex;
+static struct dramwell_chain *dramwell_chains;
+
+/* How far back the head search looks first, widening (seconds; 0: all). */
+static const time_t dramwell_head_windows[] = {86400, 40 * 86400, 0};
 
 /* The sequence part of dwAuditId: unique within this slapd process for
  * every database, so that two events in one microsecond never collide. */
@@ -47,6 +75,35 @@ dramwell_is_own_op(Operation *op)
 		if (sc->sc_response == dramwell_own_cb)
 			return 1;
 	return 0;
+}
+
+void
+dramwell_audit_initialize(void)
+{
+	ldap_pvt_thread_mutex_init(&dramwell_chains_mutex);
+}
+
+/* The chain of di's audit base and server id (created on first use). */
+static struct dramwell_chain *
+dramwell_chain_get(struct dramwell_info *di)
+{
+	struct dramwell_chain *ch;
+
+	ldap_pvt_thread_mutex_lock(&dramwell_chains_mutex);
+	for (ch = dramwell_chains; ch != NULL; ch = ch->ch_next)
+		if (ch->ch_server_id == di->di_server_id &&
+		    dn_match(&ch->ch_nbase, &di->di_audit_nbase))
+			break;
+	if (ch == NULL) {
+		ch = ch_calloc(1, sizeof(*ch));
+		ber_dupbv(&ch->ch_nbase, &di->di_audit_nbase);
+		ch->ch_server_id = di->di_server_id;
+		ldap_pvt_thread_mutex_init(&ch->ch_mutex);
+		ch->ch_next = dramwell_chains;
+		dramwell_chains = ch;
+	}
+	ldap_pvt_thread_mutex_unlock(&dramwell_chains_mutex);
+	return ch;
 }
 
 void
@@ -167,13 +224,252 @@ out:
 	return rc;
 }
 
-/* Build the entry of ev; NULL on failure. */
-static Entry *
-dramwell_audit_entry(
-    Operation *op, struct dramwell_info *di, const struct dramwell_event *ev)
+/* --- the chain's head ------------------------------------------------ */
+
+struct dramwell_head {
+	unsigned hd_server_id;
+	int hd_found;
+	int hd_hashed; /* the newest entry has a well-formed hash */
+	char hd_id[DW_AUDIT_ID_MAX];
+	char hd_hash[DW_AUDIT_HASH_LEN + 1];
+};
+
+struct berval *
+dramwell_audit_chain_entry(
+    Entry *e, unsigned server_id, char hash[DW_AUDIT_HASH_LEN + 1])
 {
 	struct dramwell_schema *s = &dramwell_schema;
-	struct timeval tv;
+	Attribute *a;
+	struct berval *id;
+	unsigned sid;
+
+	a = attr_find(e->e_attrs, s->ad_dwAuditId);
+	if (a == NULL || a->a_numvals != 1)
+		return NULL;
+	id = &a->a_vals[0];
+	if (id->bv_len >= DW_AUDIT_ID_MAX ||
+	    dw_audit_id_parse(id->bv_val, id->bv_len, &sid) != DW_OK ||
+	    sid != server_id)
+		return NULL;
+	if (hash != NULL) {
+		hash[0] = '\0';
+		a = attr_find(e->e_attrs, s->ad_dwAuditHash);
+		if (a != NULL && a->a_numvals == 1 &&
+		    dw_audit_hash_valid(a->a_vals[0].bv_val, a->a_vals[0].bv_len))
+			memcpy(hash, a->a_vals[0].bv_val, DW_AUDIT_HASH_LEN + 1);
+	}
+	return id;
+}
+
+static int
+dramwell_head_cb(Operation *op, SlapReply *rs)
+{
+	struct dramwell_head *hd = op->o_callback->sc_private;
+	char hash[DW_AUDIT_HASH_LEN + 1];
+	struct berval *id;
+
+	if (rs->sr_type != REP_SEARCH || rs->sr_entry == NULL ||
+	    (id = dramwell_audit_chain_entry(
+		 rs->sr_entry, hd->hd_server_id, hash)) == NULL)
+		return 0;
+	/* Ids of one chain have one length: strcmp orders them by time. */
+	if (hd->hd_found && strcmp(id->bv_val, hd->hd_id) <= 0)
+		return 0;
+	memcpy(hd->hd_id, id->bv_val, id->bv_len + 1);
+	hd->hd_found = 1;
+	hd->hd_hashed = hash[0] != '\0';
+	memcpy(hd->hd_hash, hash, sizeof(hd->hd_hash));
+	return 0;
+}
+
+/* One search for the head, among entries at or after since (0: all). */
+static int
+dramwell_head_search(Operation *op, struct dramwell_info *di,
+    BackendDB *be, time_t since, struct dramwell_head *hd)
+{
+	struct dramwell_schema *s = &dramwell_schema;
+	Operation op2 = {0};
+	SlapReply rs2 = {REP_RESULT};
+	slap_callback own, cb = {0};
+	AttributeName an[3];
+	char fbuf[128], gt[DW_GENTIME_MAX];
+	int n;
+
+	if (since == 0)
+		n = snprintf(fbuf, sizeof(fbuf), "(objectClass=dwAuditEvent)");
+	else if (dw_gentime_format(since, -1, gt, sizeof(gt)) != DW_OK)
+		return LDAP_OTHER;
+	else
+		n = snprintf(fbuf, sizeof(fbuf),
+		    "(&(objectClass=dwAuditEvent)(dwAuditTime>=%s))", gt);
+	if (n < 0 || (size_t)n >= sizeof(fbuf))
+		return LDAP_OTHER;
+	memset(an, 0, sizeof(an));
+	an[0].an_desc = s->ad_dwAuditId;
+	an[0].an_name = s->ad_dwAuditId->ad_cname;
+	an[1].an_desc = s->ad_dwAuditHash;
+	an[1].an_name = s->ad_dwAuditHash->ad_cname;
+
+	dramwell_own_callback(&own);
+	cb.sc_response = dramwell_head_cb;
+	cb.sc_private = hd;
+	cb.sc_next = &own;
+	op2.o_hdr = op->o_hdr;
+	op2.o_tag = LDAP_REQ_SEARCH;
+	op2.o_bd = be;
+	op2.o_dn = be->be_rootdn;
+	op2.o_ndn = be->be_rootndn;
+	op2.o_callback = &cb;
+	op2.o_req_dn = di->di_audit_base;
+	op2.o_req_ndn = di->di_audit_nbase;
+	op2.o_managedsait = SLAP_CONTROL_CRITICAL;
+	op2.o_do_not_cache = 1;
+	op2.ors_scope = LDAP_SCOPE_ONELEVEL;
+	op2.ors_deref = LDAP_DEREF_NEVER;
+	op2.ors_limit = NULL;
+	op2.ors_slimit = SLAP_NO_LIMIT;
+	op2.ors_tlimit = SLAP_NO_LIMIT;
+	op2.ors_attrsonly = 0;
+	op2.ors_attrs = an;
+	slap_op_time(&op2.o_time, &op2.o_tincr);
+	ber_str2bv_x(fbuf, n, 1, &op2.ors_filterstr, op->o_tmpmemctx);
+	op2.ors_filter = str2filter_x(&op2, fbuf);
+	if (op2.ors_filter == NULL) {
+		op->o_tmpfree(op2.ors_filterstr.bv_val, op->o_tmpmemctx);
+		return LDAP_OTHER;
+	}
+	rs2.sr_err = LDAP_OTHER;
+	(void)be->be_search(&op2, &rs2);
+	filter_free_x(&op2, op2.ors_filter, 1);
+	op->o_tmpfree(op2.ors_filterstr.bv_val, op->o_tmpmemctx);
+	return rs2.sr_err;
+}
+
+/* The time of an id (its first 20 digits). */
+static int
+dramwell_id_time(const char *id, struct timeval *tv)
+{
+	char gt[16];
+	time_t t;
+	long usec = 0;
+	int i;
+
+	memcpy(gt, id, 14);
+	gt[14] = 'Z';
+	gt[15] = '\0';
+	if (dw_gentime_parse(gt, 15, &t) != DW_OK)
+		return -1;
+	for (i = 14; i < 20; i++)
+		usec = usec * 10 + (id[i] - '0');
+	tv->tv_sec = t;
+	tv->tv_usec = usec;
+	return 0;
+}
+
+/* Load ch's head from the database (ch->ch_mutex held). */
+static int
+dramwell_chain_load(
+    Operation *op, struct dramwell_info *di, struct dramwell_chain *ch)
+{
+	struct dramwell_head hd;
+	BackendDB *be = select_backend(&di->di_audit_nbase, 0);
+	time_t now = slap_get_time();
+	size_t i;
+	int rc = LDAP_UNAVAILABLE;
+
+	if (be == NULL || be->be_search == NULL)
+		return rc;
+	memset(&hd, 0, sizeof(hd));
+	hd.hd_server_id = ch->ch_server_id;
+	for (i = 0; i < sizeof(dramwell_head_windows) /
+			    sizeof(dramwell_head_windows[0]);
+	     i++) {
+		time_t w = dramwell_head_windows[i];
+
+		rc = dramwell_head_search(op, di, be, w ? now - w : 0, &hd);
+		if (rc == LDAP_NO_SUCH_OBJECT) {
+			rc = LDAP_SUCCESS; /* no base yet: a new log */
+			break;
+		}
+		if (rc != LDAP_SUCCESS || hd.hd_found)
+			break;
+	}
+	if (rc != LDAP_SUCCESS) {
+		Debug(LDAP_DEBUG_ANY,
+		    "dramwell: cannot find the newest audit entry below "
+		    "\"%s\" (%d): audit writes fail until it is found\n",
+		    di->di_audit_base.bv_val, rc);
+		return rc;
+	}
+	strcpy(ch->ch_prev, DW_AUDIT_GENESIS);
+	memset(&ch->ch_last, 0, sizeof(ch->ch_last));
+	if (hd.hd_found) {
+		if (hd.hd_hashed)
+			strcpy(ch->ch_prev, hd.hd_hash);
+		else
+			Debug(LDAP_DEBUG_ANY,
+			    "dramwell: the newest audit entry \"%s\" has no "
+			    "valid hash: the chain restarts at genesis "
+			    "(dwadm audit verify reports it)\n",
+			    hd.hd_id);
+		(void)dramwell_id_time(hd.hd_id, &ch->ch_last);
+	}
+	ch->ch_loaded = 1;
+	return LDAP_SUCCESS;
+}
+
+/* --- one entry --------------------------------------------------------- */
+
+static void
+dramwell_bytes_str(struct dw_bytes *b, const char *s)
+{
+	b->p = s;
+	b->len = s != NULL ? strlen(s) : 0;
+}
+
+static void
+dramwell_bytes_bv(struct dw_bytes *b, const struct berval *bv)
+{
+	b->p = bv->bv_val;
+	b->len = bv->bv_val != NULL ? bv->bv_len : 0;
+}
+
+/* The chain hash of the entry dramwell_audit_entry builds. */
+static int
+dramwell_audit_hash(const struct dramwell_event *ev, const char *id,
+    const char *gt, const char *result, const char *addr, const char *prev,
+    char hash[DW_AUDIT_HASH_LEN + 1])
+{
+	struct dw_bytes detail[DRAMWELL_DETAIL_MAX];
+	struct dw_audit_rec r;
+	int i;
+
+	memset(&r, 0, sizeof(r));
+	dramwell_bytes_str(&r.id, id);
+	dramwell_bytes_str(&r.time, gt);
+	dramwell_bytes_str(&r.category, ev->ev_category);
+	dramwell_bytes_str(&r.action, ev->ev_action);
+	dramwell_bytes_bv(&r.actor, &ev->ev_actor);
+	dramwell_bytes_bv(&r.target, &ev->ev_target);
+	dramwell_bytes_str(&r.result, result);
+	dramwell_bytes_str(&r.client, addr);
+	dramwell_bytes_bv(&r.onbehalf, &ev->ev_onbehalf);
+	dramwell_bytes_str(&r.anchor, ev->ev_anchor);
+	dramwell_bytes_str(&r.prev, prev);
+	for (i = 0; i < ev->ev_ndetail; i++)
+		dramwell_bytes_str(&detail[i], ev->ev_detail[i]);
+	r.detail = detail;
+	r.ndetail = (size_t)ev->ev_ndetail;
+	return dw_audit_hash(&r, hash);
+}
+
+/* Build the entry of ev at time tv after prev; NULL on failure. */
+static Entry *
+dramwell_audit_entry(Operation *op, struct dramwell_info *di,
+    const struct dramwell_event *ev, const struct timeval *tv,
+    const char *prev, char hash[DW_AUDIT_HASH_LEN + 1])
+{
+	struct dramwell_schema *s = &dramwell_schema;
 	char id[DW_AUDIT_ID_MAX], gt[DW_GENTIME_MAX], addr[DW_ADDR_MAX];
 	char result[16];
 	struct berval dn = BER_BVNULL;
@@ -183,12 +479,11 @@ dramwell_audit_entry(
 	Entry *e = NULL;
 	int i, n;
 
-	if (gettimeofday(&tv, NULL) != 0)
-		goto fail;
 	seq = atomic_fetch_add(&dramwell_seq, 1);
-	if (dw_audit_id_format(tv.tv_sec, (long)tv.tv_usec, di->di_server_id,
+	if (dw_audit_id_format(tv->tv_sec, (long)tv->tv_usec, di->di_server_id,
 		seq, id, sizeof(id)) != 0 ||
-	    dw_gentime_format(tv.tv_sec, (long)tv.tv_usec, gt, sizeof(gt)) != 0)
+	    dw_gentime_format(tv->tv_sec, (long)tv->tv_usec, gt, sizeof(gt)) !=
+		0)
 		goto fail;
 	if (op->o_conn != NULL) {
 		peer = op->o_conn->c_peer_name.bv_val;
@@ -202,6 +497,8 @@ dramwell_audit_entry(
 		goto fail;
 	n = snprintf(result, sizeof(result), "%d", ev->ev_result);
 	if (n < 0 || (size_t)n >= sizeof(result))
+		goto fail;
+	if (dramwell_audit_hash(ev, id, gt, result, addr, prev, hash) != DW_OK)
 		goto fail;
 
 	dn.bv_len =
@@ -229,7 +526,12 @@ dramwell_audit_entry(
 	    dramwell_merge(e, s->ad_dwAuditTarget, ev->ev_target.bv_val,
 		ev->ev_target.bv_len) ||
 	    dramwell_merge_str(e, s->ad_dwAuditResult, result) ||
-	    dramwell_merge_str(e, s->ad_dwAuditClient, addr))
+	    dramwell_merge_str(e, s->ad_dwAuditClient, addr) ||
+	    dramwell_merge(e, s->ad_dwAuditOnBehalfOf, ev->ev_onbehalf.bv_val,
+		ev->ev_onbehalf.bv_len) ||
+	    dramwell_merge_str(e, s->ad_dwAuditAnchor, ev->ev_anchor) ||
+	    dramwell_merge_str(e, s->ad_dwAuditPrevHash, prev) ||
+	    dramwell_merge_str(e, s->ad_dwAuditHash, hash))
 		goto fail;
 	for (i = 0; i < ev->ev_ndetail; i++)
 		if (dramwell_merge_str(
@@ -244,15 +546,36 @@ fail:
 	return NULL;
 }
 
+/* The time of the next id of ch: now, or just after the last one. */
+static void
+dramwell_chain_time(struct dramwell_chain *ch, struct timeval *tv)
+{
+	if (gettimeofday(tv, NULL) != 0 || !timercmp(tv, &ch->ch_last, >)) {
+		*tv = ch->ch_last;
+		if (++tv->tv_usec >= 1000000) {
+			tv->tv_usec = 0;
+			tv->tv_sec++;
+		}
+	}
+}
+
 int
 dramwell_audit_write(
     Operation *op, struct dramwell_info *di, const struct dramwell_event *ev)
 {
+	struct dramwell_chain *ch = dramwell_chain_get(di);
+	char hash[DW_AUDIT_HASH_LEN + 1];
+	struct timeval tv;
 	Entry *e;
 	int rc = LDAP_OTHER, tries, created = 0;
 
+	ldap_pvt_thread_mutex_lock(&ch->ch_mutex);
+	if (!ch->ch_loaded && (rc = dramwell_chain_load(op, di, ch)) !=
+				  LDAP_SUCCESS)
+		goto out;
 	for (tries = 0; tries < DRAMWELL_AUDIT_TRIES; tries++) {
-		e = dramwell_audit_entry(op, di, ev);
+		dramwell_chain_time(ch, &tv);
+		e = dramwell_audit_entry(op, di, ev, &tv, ch->ch_prev, hash);
 		if (e == NULL) {
 			rc = LDAP_OTHER;
 			break;
@@ -265,9 +588,16 @@ dramwell_audit_write(
 				break;
 			continue;
 		}
+		if (rc == LDAP_SUCCESS) {
+			ch->ch_last = tv;
+			memcpy(ch->ch_prev, hash, sizeof(ch->ch_prev));
+		}
 		if (rc != LDAP_ALREADY_EXISTS)
 			break;
+		ch->ch_last = tv; /* an id of an earlier run: step past it */
 	}
+out:
+	ldap_pvt_thread_mutex_unlock(&ch->ch_mutex);
 	if (rc != LDAP_SUCCESS)
 		Debug(LDAP_DEBUG_ANY,
 		    "%s dramwell: audit write under \"%s\" "

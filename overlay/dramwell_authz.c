@@ -1760,3 +1760,53 @@ dramwell_authz_done(Operation *op, struct dramwell_authz *az, SlapReply *rs)
 		ldap_pvt_thread_mutex_unlock(&az->az_di->di_authz_mutex);
 	}
 }
+
+/* --- appending to the audit log (dramwell_record.c) ------------------ */
+
+slap_overinst *
+dramwell_instance_on(BackendDB *be)
+{
+	slap_overinst *on;
+
+	if (be == NULL || !overlay_is_over(be))
+		return NULL;
+	on = ((slap_overinfo *)be->bd_info->bi_private)->oi_list;
+	for (; on != NULL; on = on->on_next)
+		if (strcmp(on->on_bi.bi_type, "dramwell") == 0 &&
+		    !(on->on_bi.bi_flags & SLAPO_BFLAG_DISABLED))
+			return on;
+	return NULL;
+}
+
+int
+dramwell_authz_may_append(Operation *op, struct dramwell_info *di)
+{
+	struct dramwell_authz_ads ads;
+	struct dw_authz_actor actor;
+	struct dw_authz_denial why;
+	BackendDB *bd = op->o_bd, *be;
+	slap_overinst *on;
+	enum dw_decision d;
+	int i;
+
+	if (BER_BVISEMPTY(&op->o_ndn))
+		return 0;
+	for (i = 0; di->di_appenders != NULL &&
+		    !BER_BVISNULL(&di->di_appenders[i]);
+	     i++)
+		if (dn_match(&op->o_ndn, &di->di_appenders[i]))
+			return 1;
+	/* An active admin whose role grants audit-log:write, read from the
+	 * database of the admins (through its dramwell instance). */
+	if (!dramwell_child_of(&op->o_ndn, &di->di_admin_nbase) ||
+	    (be = select_backend(&di->di_admin_nbase, 0)) == NULL ||
+	    (on = dramwell_instance_on(be)) == NULL ||
+	    dramwell_authz_ads(&ads) != 0)
+		return 0;
+	op->o_bd = be;
+	d = dramwell_actor(op, on, di, &ads, &actor, &why);
+	op->o_bd = bd;
+	return d == DW_ALLOW && !actor.root &&
+	       dw_perm_allows(&actor.perms, DW_SEC_AUDIT_LOG, DW_ACCESS_WRITE) ==
+		   DW_ALLOW;
+}

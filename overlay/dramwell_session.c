@@ -343,11 +343,7 @@ dramwell_purge_fn(void *ctx, void *arg)
 
 	if (!SLAP_SINGLE_SHADOW(pg->pg_be))
 		dramwell_purge_run(ctx, pg);
-	ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
-	if (ldap_pvt_runqueue_isrunning(&slapd_rq, rtask))
-		ldap_pvt_runqueue_stoptask(&slapd_rq, rtask);
-	ldap_pvt_runqueue_resched(&slapd_rq, rtask, 0);
-	ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
+	dramwell_task_done(rtask, 0);
 	return NULL;
 }
 
@@ -369,11 +365,8 @@ dramwell_session_start(BackendDB *be)
 	pg = ch_calloc(1, sizeof(*pg));
 	pg->pg_be = be->bd_self;
 	pg->pg_di = di;
-	ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
-	pg->pg_task = ldap_pvt_runqueue_insert(&slapd_rq,
-	    DRAMWELL_PURGE_INTERVAL, dramwell_purge_fn, pg,
-	    "dramwell_session_purge", be->be_suffix[0].bv_val);
-	ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
+	pg->pg_task = dramwell_task_insert(be, DRAMWELL_PURGE_INTERVAL,
+	    dramwell_purge_fn, pg, "dramwell_session_purge");
 	if (pg->pg_task == NULL) {
 		ch_free(pg);
 		return -1;
@@ -391,11 +384,7 @@ dramwell_session_stop(BackendDB *be)
 
 	if (di == NULL || (pg = di->di_purge) == NULL)
 		return;
-	ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
-	if (ldap_pvt_runqueue_isrunning(&slapd_rq, pg->pg_task))
-		ldap_pvt_runqueue_stoptask(&slapd_rq, pg->pg_task);
-	ldap_pvt_runqueue_remove(&slapd_rq, pg->pg_task);
-	ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
+	dramwell_task_remove(pg->pg_task);
 	di->di_purge = NULL;
 	ch_free(pg);
 }

@@ -503,6 +503,30 @@ dramwell_add_passwords(
 	return LDAP_SUCCESS;
 }
 
+/* A reported event: written as the overlay's own, or refused. */
+static int
+dramwell_record(
+    Operation *op, SlapReply *rs, struct dramwell_write_state *ws)
+{
+	struct dramwell_event ev;
+	const char *text = NULL;
+	int rc;
+
+	rc = dramwell_record_event(op, ws->ws_di, &ev, &text);
+	if (rc != LDAP_SUCCESS)
+		return dramwell_refuse(op, rs, ws, rc, text,
+		    "refused: audit log is append-only");
+	rc = dramwell_audit_write(op, ws->ws_di, &ev);
+	dramwell_write_free(op, ws);
+	if (rc != LDAP_SUCCESS) {
+		send_ldap_error(op, rs, LDAP_OTHER, DRAMWELL_AUDIT_FAIL_TEXT);
+		return LDAP_OTHER;
+	}
+	rs->sr_err = LDAP_SUCCESS;
+	send_ldap_result(op, rs);
+	return LDAP_SUCCESS;
+}
+
 int
 dramwell_op_add(Operation *op, SlapReply *rs)
 {
@@ -542,13 +566,12 @@ dramwell_op_add(Operation *op, SlapReply *rs)
 	 * Only the overlay writes the audit subtree (it creates the base
 	 * entry on demand).  No client write reaches the audit database, so
 	 * no audit entry is ever added there while a client operation holds
-	 * a write transaction on it.
+	 * a write transaction on it.  An add there is an event a client
+	 * reports (dramwell_record.c): the overlay writes an event of its
+	 * own from it, or refuses it (on the record).
 	 */
 	if (dramwell_dn_within(&op->o_req_ndn, &di->di_audit_nbase))
-		return dramwell_refuse(op, rs, &ws, LDAP_INSUFFICIENT_ACCESS,
-		    "the audit log is append-only: only the server adds "
-		    "audit entries",
-		    "refused: audit log is append-only");
+		return dramwell_record(op, rs, &ws);
 
 	rc = dramwell_authz_check(op, di, &ws.ws_az, &text, &reason);
 	if (rc != LDAP_SUCCESS)
