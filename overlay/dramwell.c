@@ -586,10 +586,7 @@ dramwell_initialize(void)
 	rc = config_register_schema(dramwell_cfg, dramwell_ocs);
 	if (rc != 0)
 		return rc;
-	rc = dramwell_invite_register();
-	if (rc != 0)
-		return rc;
-	rc = dramwell_mfa_register();
+	rc = dramwell_exop_register();
 	if (rc != 0)
 		return rc;
 	return overlay_register(&dramwell);
