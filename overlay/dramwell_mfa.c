@@ -240,6 +240,27 @@ dramwell_codes_rsp(struct dramwell_codes *c)
 	return bv;
 }
 
+/* Wipe and free codes (NULL: nothing). */
+static void
+dramwell_codes_free(Operation *op, struct dramwell_codes *c)
+{
+	if (c == NULL)
+		return;
+	sodium_memzero(c, sizeof(*c));
+	op->o_tmpfree(c, op->o_tmpmemctx);
+}
+
+/* Take back a response value that must not be sent (it holds codes). */
+static void
+dramwell_codes_rsp_drop(SlapReply *rs)
+{
+	if (rs->sr_rspdata == NULL)
+		return;
+	sodium_memzero(rs->sr_rspdata->bv_val, rs->sr_rspdata->bv_len);
+	ber_bvfree(rs->sr_rspdata);
+	rs->sr_rspdata = NULL;
+}
+
 /* --- requests ----------------------------------------------------------- */
 
 /* Decode SEQUENCE { n OCTET STRINGs } and nothing more into out[]. */
@@ -335,6 +356,29 @@ dramwell_mfa_wipe_request(Operation *op)
 		    op->ore_reqdata->bv_val, op->ore_reqdata->bv_len);
 }
 
+/*
+ * The start of every MFA operation: its audit event (category, action,
+ * the bound identity as actor; the caller names the target), and the
+ * refusal on a read-only replica: LDAP_UNWILLING_TO_PERFORM with *text
+ * and *reason.
+ */
+static int
+dramwell_mfa_begin(Operation *op, struct dramwell_event *ev,
+    const char *category, const char *action, const char **text,
+    const char **reason)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->ev_category = category;
+	ev->ev_action = action;
+	ev->ev_actor = op->o_dn;
+	if (SLAP_SINGLE_SHADOW(op->o_bd)) {
+		*text = DRAMWELL_MFA_REPLICA_TEXT;
+		*reason = "read-only replica";
+		return LDAP_UNWILLING_TO_PERFORM;
+	}
+	return LDAP_SUCCESS;
+}
+
 /* --- dwMfaEnroll -------------------------------------------------------- */
 
 int
@@ -356,16 +400,11 @@ dramwell_mfa_enroll(
 	int rc = LDAP_INVALID_CREDENTIALS, gate = 0, r, n;
 
 	memset(&lg, 0, sizeof(lg));
-	memset(&ev, 0, sizeof(ev));
 	memset(req, 0, sizeof(req));
-	ev.ev_category = DW_AUDIT_CAT_AUTH;
-	ev.ev_action = "mfa-enroll";
-	ev.ev_actor = op->o_dn;
-
-	if (SLAP_SINGLE_SHADOW(op->o_bd)) {
-		rc = LDAP_UNWILLING_TO_PERFORM;
-		text = DRAMWELL_MFA_REPLICA_TEXT;
-		reason = "read-only replica";
+	r = dramwell_mfa_begin(
+	    op, &ev, DW_AUDIT_CAT_AUTH, "mfa-enroll", &text, &reason);
+	if (r != LDAP_SUCCESS) {
+		rc = r;
 		goto out;
 	}
 	if (dramwell_mfa_decode(op->ore_reqdata, req, 4) != LDAP_SUCCESS) {
@@ -504,22 +543,14 @@ out:
 					    "enrolled but not audited)"
 					  : DRAMWELL_AUDIT_FAIL_TEXT;
 		rc = LDAP_OTHER;
-		if (rs->sr_rspdata != NULL) {
-			sodium_memzero(
-			    rs->sr_rspdata->bv_val, rs->sr_rspdata->bv_len);
-			ber_bvfree(rs->sr_rspdata);
-			rs->sr_rspdata = NULL;
-		}
+		dramwell_codes_rsp_drop(rs);
 	}
 	Debug(LDAP_DEBUG_STATS, "%s dramwell: mfa-enroll dn=\"%s\" err=%d %s\n",
 	    op->o_log_prefix, dn.bv_val ? dn.bv_val : "", rc,
 	    reason ? reason : "");
 	if (mods != NULL)
 		slap_mods_free(mods, 1);
-	if (codes != NULL) {
-		sodium_memzero(codes, sizeof(*codes));
-		op->o_tmpfree(codes, op->o_tmpmemctx);
-	}
+	dramwell_codes_free(op, codes);
 	sodium_memzero(secret, sizeof(secret));
 	sodium_memzero(sealed, sizeof(sealed));
 	dramwell_mfa_wipe_request(op);
@@ -574,16 +605,12 @@ dramwell_mfa_recovery(
 	const char *text = NULL, *reason = NULL, *state = NULL;
 	int rc = LDAP_UNWILLING_TO_PERFORM, mfa = 0, r;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.ev_category = DW_AUDIT_CAT_AUTH;
-	ev.ev_action = "mfa-recovery-codes";
-	ev.ev_actor = op->o_dn;
+	r = dramwell_mfa_begin(op, &ev, DW_AUDIT_CAT_AUTH,
+	    "mfa-recovery-codes", &text, &reason);
 	ev.ev_target = op->o_dn;
 	ndn = op->o_ndn;
-
-	if (SLAP_SINGLE_SHADOW(op->o_bd)) {
-		text = DRAMWELL_MFA_REPLICA_TEXT;
-		reason = "read-only replica";
+	if (r != LDAP_SUCCESS) {
+		rc = r;
 		goto out;
 	}
 	if (op->ore_reqdata != NULL && op->ore_reqdata->bv_len != 0) {
@@ -653,19 +680,11 @@ out:
 	if (dramwell_audit_write(op, di, &ev) != LDAP_SUCCESS) {
 		text = DRAMWELL_AUDIT_FAIL_TEXT;
 		rc = LDAP_OTHER;
-		if (rs->sr_rspdata != NULL) {
-			sodium_memzero(
-			    rs->sr_rspdata->bv_val, rs->sr_rspdata->bv_len);
-			ber_bvfree(rs->sr_rspdata);
-			rs->sr_rspdata = NULL;
-		}
+		dramwell_codes_rsp_drop(rs);
 	}
 	if (mods != NULL)
 		slap_mods_free(mods, 1);
-	if (codes != NULL) {
-		sodium_memzero(codes, sizeof(*codes));
-		op->o_tmpfree(codes, op->o_tmpmemctx);
-	}
+	dramwell_codes_free(op, codes);
 	if (!BER_BVISNULL(&dn))
 		op->o_tmpfree(dn.bv_val, op->o_tmpmemctx);
 	rs->sr_err = rc;
@@ -691,16 +710,11 @@ dramwell_mfa_reset(
 	Entry *e = NULL;
 	int rc = LDAP_OTHER, r, authz = 0;
 
-	memset(&ev, 0, sizeof(ev));
 	memset(&az, 0, sizeof(az));
-	ev.ev_category = DW_AUDIT_CAT_CONFIG;
-	ev.ev_action = "mfa-reset";
-	ev.ev_actor = op->o_dn;
-
-	if (SLAP_SINGLE_SHADOW(op->o_bd)) {
-		rc = LDAP_UNWILLING_TO_PERFORM;
-		text = DRAMWELL_MFA_REPLICA_TEXT;
-		reason = "read-only replica";
+	r = dramwell_mfa_begin(
+	    op, &ev, DW_AUDIT_CAT_CONFIG, "mfa-reset", &text, &reason);
+	if (r != LDAP_SUCCESS) {
+		rc = r;
 		goto out;
 	}
 	if (dramwell_mfa_decode(op->ore_reqdata, req, 1) != LDAP_SUCCESS) {
