@@ -10,52 +10,28 @@
 #include <sodium.h>
 
 #include "dw_invite.h"
+#include "dw_random.h"
 
-static int
-b64url_char(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
+_Static_assert(DW_INVITE_TOKEN_BYTES == DW_RANDOM_ID_BYTES &&
+    DW_INVITE_TOKEN_LEN == DW_RANDOM_ID_LEN,
+    "an invitation token is a dw_random identifier");
 
 int
 dw_invite_token_generate(char *out, size_t outsz)
 {
-	unsigned char	raw[DW_INVITE_TOKEN_BYTES];
-	char		enc[DW_INVITE_TOKEN_LEN + 1];
-	int		rc = DW_ERR_TOOLONG;
-
-	if (out == NULL || outsz < DW_INVITE_TOKEN_LEN + 1)
-		goto out;
-	rc = DW_ERR_CRYPTO;
-	if (sodium_init() < 0)
-		goto out;
-	randombytes_buf(raw, sizeof(raw));
-	if (sodium_bin2base64(enc, sizeof(enc), raw, sizeof(raw),
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) == NULL ||
-	    strlen(enc) != DW_INVITE_TOKEN_LEN)
-		goto out;
-	memcpy(out, enc, sizeof(enc));
-	rc = DW_OK;
-out:
-	sodium_memzero(raw, sizeof(raw));
-	sodium_memzero(enc, sizeof(enc));
-	return rc;
+	return dw_random_id(out, outsz);
 }
 
 int
 dw_invite_token_check(const char *tok, size_t len)
 {
 	unsigned char	raw[DW_INVITE_TOKEN_BYTES];
-	size_t		i, rawlen = 0;
+	size_t		rawlen = 0;
 	const char	*end = NULL;
 	int		rc = DW_ERR_INVAL;
 
-	if (tok == NULL || len != DW_INVITE_TOKEN_LEN)
+	if (!dw_random_id_form(tok, len))
 		return DW_ERR_INVAL;
-	for (i = 0; i < len; i++)
-		if (!b64url_char((unsigned char)tok[i]))
-			return DW_ERR_INVAL;
 	/* libsodium refuses non-zero padding bits in the last character. */
 	if (sodium_base642bin(raw, sizeof(raw), tok, len, NULL, &rawlen, &end,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||

@@ -439,6 +439,21 @@ dramwell_dn_within(struct berval *ndn, struct berval *nbase)
 	return dnIsSuffix(ndn, nbase);
 }
 
+slap_overinst *
+dramwell_instance_on(BackendDB *be)
+{
+	slap_overinst *on;
+
+	if (be == NULL || !overlay_is_over(be))
+		return NULL;
+	on = ((slap_overinfo *)be->bd_info->bi_private)->oi_list;
+	for (; on != NULL; on = on->on_next)
+		if (strcmp(on->on_bi.bi_type, "dramwell") == 0 &&
+		    !(on->on_bi.bi_flags & SLAPO_BFLAG_DISABLED))
+			return on;
+	return NULL;
+}
+
 struct re_s *
 dramwell_task_insert(BackendDB *be, int interval,
     ldap_pvt_thread_start_t *fn, void *arg, const char *name)
@@ -722,10 +737,7 @@ dramwell_initialize(void)
 	rc = config_register_schema(dramwell_cfg, dramwell_ocs);
 	if (rc != 0)
 		return rc;
-	rc = dramwell_invite_register();
-	if (rc != 0)
-		return rc;
-	rc = dramwell_mfa_register();
+	rc = dramwell_exop_register();
 	if (rc != 0)
 		return rc;
 	return overlay_register(&dramwell);

@@ -160,7 +160,7 @@ void dramwell_task_remove(struct re_s *t);
  */
 int dramwell_record_event(Operation *op, struct dramwell_info *di,
     struct dramwell_event *ev, const char **text);
-/* dramwell_authz.c: the enabled dramwell instance on be, if any. */
+/* dramwell.c: the enabled dramwell instance on be, if any. */
 slap_overinst *dramwell_instance_on(BackendDB *be);
 /* dramwell_authz.c: may op's identity append events to the audit log?
  * A configured appender, or an active admin with audit-log:write. */
@@ -241,10 +241,9 @@ void dramwell_authz_free(Operation *op, struct dramwell_authz *az);
 
 /* Resolve dwInvite* and the policy attributes (db_open). */
 int dramwell_invite_schema_resolve(const char **text);
-/* Register the dwAcceptInvite extended operation (once, at initialize). */
-int dramwell_invite_register(void);
-/* bi_extended: handles dwAcceptInvite, passes anything else on. */
-int dramwell_op_extended(Operation *op, SlapReply *rs);
+/* The dwAcceptInvite extended operation (dramwell_exop.c dispatches). */
+int dramwell_accept(
+    Operation *op, SlapReply *rs, slap_overinst *on, struct dramwell_info *di);
 /*
  * The audit action of a client add, modify or delete when it is an
  * invitation ("invite": add of an invited admin), a resend
@@ -295,10 +294,22 @@ int dramwell_restricted(Operation *op, const char **text);
 /* Lift the restriction of op's connection (after its password change). */
 void dramwell_restricted_clear(Operation *op);
 
-/* dramwell_mfa.c (bind helper): the MFA extended operations
- * (dw_exop.h).  SLAP_CB_CONTINUE for any other request. */
-int dramwell_mfa_extended(Operation *op, SlapReply *rs);
-int dramwell_mfa_register(void);
+/* dramwell_mfa.c: the MFA extended operations (dw_exop.h), dispatched by
+ * dramwell_exop.c: dwMfaEnroll, dwMfaRecovery, dwMfaReset. */
+int dramwell_mfa_enroll(
+    Operation *op, SlapReply *rs, slap_overinst *on, struct dramwell_info *di);
+int dramwell_mfa_recovery(
+    Operation *op, SlapReply *rs, slap_overinst *on, struct dramwell_info *di);
+int dramwell_mfa_reset(
+    Operation *op, SlapReply *rs, slap_overinst *on, struct dramwell_info *di);
+
+/* ---- dramwell_exop.c: the extended operations ------------------------ */
+
+/* bi_extended: dwAcceptInvite and the MFA operations (after
+ * dramwell_restricted); passes anything else on. */
+int dramwell_op_extended(Operation *op, SlapReply *rs);
+/* Register the four extended operations (once, at initialize). */
+int dramwell_exop_register(void);
 
 /* ---- dramwell_login.c / dramwell_mfa.c internals (login side) -------- */
 

@@ -1763,21 +1763,6 @@ dramwell_authz_done(Operation *op, struct dramwell_authz *az, SlapReply *rs)
 
 /* --- appending to the audit log (dramwell_record.c) ------------------ */
 
-slap_overinst *
-dramwell_instance_on(BackendDB *be)
-{
-	slap_overinst *on;
-
-	if (be == NULL || !overlay_is_over(be))
-		return NULL;
-	on = ((slap_overinfo *)be->bd_info->bi_private)->oi_list;
-	for (; on != NULL; on = on->on_next)
-		if (strcmp(on->on_bi.bi_type, "dramwell") == 0 &&
-		    !(on->on_bi.bi_flags & SLAPO_BFLAG_DISABLED))
-			return on;
-	return NULL;
-}
-
 int
 dramwell_authz_may_append(Operation *op, struct dramwell_info *di)
 {

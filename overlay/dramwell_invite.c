@@ -53,8 +53,6 @@
 #include "dw_policy.h"
 #include "dw_time.h"
 
-#define DRAMWELL_ACCEPT_OID "2.25.145692219182018795104315938007758473821.3.1"
-
 #define DRAMWELL_INV_GENERIC "invalid or expired invitation"
 #define DRAMWELL_INV_TOKEN_TEXT                                                \
 	"invite token must be 43 base64url characters (256 bits)"
@@ -67,8 +65,6 @@
 	"refused until it is fixed"
 #define DRAMWELL_INV_APPLIED_TEXT                                              \
 	"audit log unavailable (the change was applied but not audited)"
-
-static const struct berval dramwell_accept_oid = BER_BVC(DRAMWELL_ACCEPT_OID);
 
 /* Schema elements of this file; resolved in db_open. */
 static struct {
@@ -667,8 +663,9 @@ dramwell_accept_quality(Operation *op, struct dramwell_info *di,
 	return dramwell_password_check(op, &pol, &hit->ah_email, NULL, pw, text);
 }
 
-static int
-dramwell_accept(Operation *op, SlapReply *rs, struct dramwell_info *di)
+int
+dramwell_accept(
+    Operation *op, SlapReply *rs, slap_overinst *on, struct dramwell_info *di)
 {
 	char hex[DW_INVITE_HASH_HEX_LEN + 1], pwhash[DW_PASSWD_HASH_MAX];
 	struct dramwell_accept_hit hit;
@@ -792,146 +789,5 @@ out:
 		op->o_tmpfree(hit.ah_email.bv_val, op->o_tmpmemctx);
 	rs->sr_err = rc;
 	rs->sr_text = text;
-	return rc;
-}
-
-/*
- * bi_extended: a connection bound with an expired password may use none
- * of these (dramwell_restricted); then the accept, on the database that
- * holds the admin base, and the MFA operations (dramwell_mfa.c).  The
- * password-modify exop is checked as the modify slapd makes of it
- * (dramwell_write.c): slapd goes on with it whatever this hook answers
- * unwilling-to-perform.
- */
-int
-dramwell_op_extended(Operation *op, SlapReply *rs)
-{
-	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
-	struct dramwell_info *di = on->on_bi.bi_private;
-	const char *text = NULL;
-	int rc;
-
-	if (bvmatch(&op->ore_reqoid, &slap_EXOP_MODIFY_PASSWD))
-		return SLAP_CB_CONTINUE;
-	rc = dramwell_restricted(op, &text);
-	if (rc != LDAP_SUCCESS) {
-		rs->sr_err = rc;
-		rs->sr_text = text;
-		return rc;
-	}
-	if (bvmatch(&op->ore_reqoid, &dramwell_accept_oid))
-		return dramwell_accept(op, rs, di);
-	return dramwell_mfa_extended(op, rs);
-}
-
-/* The dramwell instance of be, if it has one (and it is enabled). */
-static slap_overinst *
-dramwell_inv_instance(BackendDB *be)
-{
-	slap_overinst *on;
-
-	if (!overlay_is_over(be))
-		return NULL;
-	on = ((slap_overinfo *)be->bd_info->bi_private)->oi_list;
-	for (; on != NULL; on = on->on_next)
-		if (strcmp(on->on_bi.bi_type, "dramwell") == 0 &&
-		    !(on->on_bi.bi_flags & SLAPO_BFLAG_DISABLED))
-			return on;
-	return NULL;
-}
-
-/*
- * slapd's restrictions for an update, as backend_check_restrictions()
- * applies them, except that the accept is anonymous by design (like a
- * bind): "restrict" (read-only, modify or extended operations) and the
- * "security" factors (general and for updates) hold; "require" and the
- * need for an authenticated writer do not.
- */
-static int
-dramwell_accept_restrictions(Operation *op, SlapReply *rs)
-{
-	slap_mask_t restrict_ops =
-	    frontendDB->be_restrictops | op->o_bd->be_restrictops;
-	slap_ssf_set_t ss = frontendDB->be_ssf_set;
-	const slap_ssf_set_t *bs = &op->o_bd->be_ssf_set;
-
-#define DRAMWELL_SSF(f)                                                        \
-	do {                                                                   \
-		if (bs->f)                                                     \
-			ss.f = bs->f;                                          \
-	} while (0)
-	DRAMWELL_SSF(sss_ssf);
-	DRAMWELL_SSF(sss_transport);
-	DRAMWELL_SSF(sss_tls);
-	DRAMWELL_SSF(sss_sasl);
-	DRAMWELL_SSF(sss_update_ssf);
-	DRAMWELL_SSF(sss_update_transport);
-	DRAMWELL_SSF(sss_update_tls);
-	DRAMWELL_SSF(sss_update_sasl);
-#undef DRAMWELL_SSF
-	rs->sr_err = LDAP_SUCCESS;
-	if (restrict_ops &
-	    (SLAP_RESTRICT_OP_MODIFY | SLAP_RESTRICT_OP_EXTENDED |
-		SLAP_RESTRICT_READONLY)) {
-		rs->sr_err = LDAP_UNWILLING_TO_PERFORM;
-		rs->sr_text = "operation restricted";
-	} else if (op->o_transport_ssf < ss.sss_transport ||
-		   op->o_transport_ssf < ss.sss_update_transport ||
-		   op->o_tls_ssf < ss.sss_tls ||
-		   op->o_tls_ssf < ss.sss_update_tls ||
-		   op->o_sasl_ssf < ss.sss_sasl ||
-		   op->o_sasl_ssf < ss.sss_update_sasl ||
-		   op->o_ssf < ss.sss_ssf || op->o_ssf < ss.sss_update_ssf) {
-		rs->sr_err = LDAP_CONFIDENTIALITY_REQUIRED;
-		rs->sr_text = "confidentiality required for update";
-	}
-	return rs->sr_err;
-}
-
-/*
- * The frontend's handler of the OID: the request names no entry, so it
- * goes to the first database (in configuration order) with a dramwell
- * instance whose admin base that database holds, through its overlay
- * chain to dramwell_op_extended.
- */
-static int
-dramwell_accept_main(Operation *op, SlapReply *rs)
-{
-	BackendDB *bd = op->o_bd, *be;
-	slap_overinst *on;
-	struct dramwell_info *di;
-
-	LDAP_STAILQ_FOREACH(be, &backendDB, be_next)
-	{
-		if ((on = dramwell_inv_instance(be)) == NULL)
-			continue;
-		di = on->on_bi.bi_private;
-		if (di != NULL && select_backend(&di->di_admin_nbase, 0) == be)
-			break;
-	}
-	if (be == NULL || be->be_extended == NULL) {
-		rs->sr_err = LDAP_UNWILLING_TO_PERFORM;
-		rs->sr_text = "no database serves invitations";
-		return rs->sr_err;
-	}
-	op->o_bd = be;
-	if (dramwell_accept_restrictions(op, rs) == LDAP_SUCCESS)
-		rs->sr_err = be->be_extended(op, rs);
-	op->o_bd = bd;
-	return rs->sr_err;
-}
-
-int
-dramwell_invite_register(void)
-{
-	int rc;
-
-	rc = load_extop2(
-	    &dramwell_accept_oid, SLAP_EXOP_WRITES, dramwell_accept_main, 0);
-	if (rc != 0)
-		Debug(LDAP_DEBUG_ANY,
-		    "dramwell: cannot register the dwAcceptInvite "
-		    "extended operation (%d)\n",
-		    rc);
 	return rc;
 }

@@ -16,7 +16,7 @@
  * exactly one gets in.  A recovery code is used up by deleting its exact
  * hash value, which again only one of two concurrent binds can do.
  *
- * The extended operations (core/dw_exop.h):
+ * The extended operations (core/dw_exop.h; dispatched by dramwell_exop.c):
  *   dwMfaEnroll    the login gate on the credentials in the request, then
  *                  the code must match the offered secret; one modify
  *                  stores secret, flag, step and ten recovery codes, the
@@ -38,18 +38,12 @@
 
 #include "dw_account.h"
 #include "dw_audit.h"
-#include "dw_exop.h"
 
 #define DRAMWELL_MFA_NOKEY_TEXT "MFA is not configured on this server"
 #define DRAMWELL_MFA_REPLICA_TEXT                                              \
 	"this server is a read-only replica: manage MFA on a provider"
 #define DRAMWELL_MFA_MIN_SECRET 16 /* bytes: RFC 4226's minimum */
 #define DRAMWELL_MFA_RSP_MAX 256   /* DER of ten recovery codes */
-
-static const struct berval dramwell_enroll_oid = BER_BVC(DW_OID_MFA_ENROLL);
-static const struct berval dramwell_recovery_oid =
-    BER_BVC(DW_OID_MFA_RECOVERY);
-static const struct berval dramwell_reset_oid = BER_BVC(DW_OID_MFA_RESET);
 
 /* --- at bind ---------------------------------------------------------- */
 
@@ -246,6 +240,27 @@ dramwell_codes_rsp(struct dramwell_codes *c)
 	return bv;
 }
 
+/* Wipe and free codes (NULL: nothing). */
+static void
+dramwell_codes_free(Operation *op, struct dramwell_codes *c)
+{
+	if (c == NULL)
+		return;
+	sodium_memzero(c, sizeof(*c));
+	op->o_tmpfree(c, op->o_tmpmemctx);
+}
+
+/* Take back a response value that must not be sent (it holds codes). */
+static void
+dramwell_codes_rsp_drop(SlapReply *rs)
+{
+	if (rs->sr_rspdata == NULL)
+		return;
+	sodium_memzero(rs->sr_rspdata->bv_val, rs->sr_rspdata->bv_len);
+	ber_bvfree(rs->sr_rspdata);
+	rs->sr_rspdata = NULL;
+}
+
 /* --- requests ----------------------------------------------------------- */
 
 /* Decode SEQUENCE { n OCTET STRINGs } and nothing more into out[]. */
@@ -341,9 +356,32 @@ dramwell_mfa_wipe_request(Operation *op)
 		    op->ore_reqdata->bv_val, op->ore_reqdata->bv_len);
 }
 
+/*
+ * The start of every MFA operation: its audit event (category, action,
+ * the bound identity as actor; the caller names the target), and the
+ * refusal on a read-only replica: LDAP_UNWILLING_TO_PERFORM with *text
+ * and *reason.
+ */
+static int
+dramwell_mfa_begin(Operation *op, struct dramwell_event *ev,
+    const char *category, const char *action, const char **text,
+    const char **reason)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->ev_category = category;
+	ev->ev_action = action;
+	ev->ev_actor = op->o_dn;
+	if (SLAP_SINGLE_SHADOW(op->o_bd)) {
+		*text = DRAMWELL_MFA_REPLICA_TEXT;
+		*reason = "read-only replica";
+		return LDAP_UNWILLING_TO_PERFORM;
+	}
+	return LDAP_SUCCESS;
+}
+
 /* --- dwMfaEnroll -------------------------------------------------------- */
 
-static int
+int
 dramwell_mfa_enroll(
     Operation *op, SlapReply *rs, slap_overinst *on, struct dramwell_info *di)
 {
@@ -362,16 +400,11 @@ dramwell_mfa_enroll(
 	int rc = LDAP_INVALID_CREDENTIALS, gate = 0, r, n;
 
 	memset(&lg, 0, sizeof(lg));
-	memset(&ev, 0, sizeof(ev));
 	memset(req, 0, sizeof(req));
-	ev.ev_category = DW_AUDIT_CAT_AUTH;
-	ev.ev_action = "mfa-enroll";
-	ev.ev_actor = op->o_dn;
-
-	if (SLAP_SINGLE_SHADOW(op->o_bd)) {
-		rc = LDAP_UNWILLING_TO_PERFORM;
-		text = DRAMWELL_MFA_REPLICA_TEXT;
-		reason = "read-only replica";
+	r = dramwell_mfa_begin(
+	    op, &ev, DW_AUDIT_CAT_AUTH, "mfa-enroll", &text, &reason);
+	if (r != LDAP_SUCCESS) {
+		rc = r;
 		goto out;
 	}
 	if (dramwell_mfa_decode(op->ore_reqdata, req, 4) != LDAP_SUCCESS) {
@@ -510,22 +543,14 @@ out:
 					    "enrolled but not audited)"
 					  : DRAMWELL_AUDIT_FAIL_TEXT;
 		rc = LDAP_OTHER;
-		if (rs->sr_rspdata != NULL) {
-			sodium_memzero(
-			    rs->sr_rspdata->bv_val, rs->sr_rspdata->bv_len);
-			ber_bvfree(rs->sr_rspdata);
-			rs->sr_rspdata = NULL;
-		}
+		dramwell_codes_rsp_drop(rs);
 	}
 	Debug(LDAP_DEBUG_STATS, "%s dramwell: mfa-enroll dn=\"%s\" err=%d %s\n",
 	    op->o_log_prefix, dn.bv_val ? dn.bv_val : "", rc,
 	    reason ? reason : "");
 	if (mods != NULL)
 		slap_mods_free(mods, 1);
-	if (codes != NULL) {
-		sodium_memzero(codes, sizeof(*codes));
-		op->o_tmpfree(codes, op->o_tmpmemctx);
-	}
+	dramwell_codes_free(op, codes);
 	sodium_memzero(secret, sizeof(secret));
 	sodium_memzero(sealed, sizeof(sealed));
 	dramwell_mfa_wipe_request(op);
@@ -568,7 +593,7 @@ dramwell_mfa_self(Operation *op, slap_overinst *on, struct berval *ndn,
 	return 0;
 }
 
-static int
+int
 dramwell_mfa_recovery(
     Operation *op, SlapReply *rs, slap_overinst *on, struct dramwell_info *di)
 {
@@ -580,16 +605,12 @@ dramwell_mfa_recovery(
 	const char *text = NULL, *reason = NULL, *state = NULL;
 	int rc = LDAP_UNWILLING_TO_PERFORM, mfa = 0, r;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.ev_category = DW_AUDIT_CAT_AUTH;
-	ev.ev_action = "mfa-recovery-codes";
-	ev.ev_actor = op->o_dn;
+	r = dramwell_mfa_begin(op, &ev, DW_AUDIT_CAT_AUTH,
+	    "mfa-recovery-codes", &text, &reason);
 	ev.ev_target = op->o_dn;
 	ndn = op->o_ndn;
-
-	if (SLAP_SINGLE_SHADOW(op->o_bd)) {
-		text = DRAMWELL_MFA_REPLICA_TEXT;
-		reason = "read-only replica";
+	if (r != LDAP_SUCCESS) {
+		rc = r;
 		goto out;
 	}
 	if (op->ore_reqdata != NULL && op->ore_reqdata->bv_len != 0) {
@@ -659,19 +680,11 @@ out:
 	if (dramwell_audit_write(op, di, &ev) != LDAP_SUCCESS) {
 		text = DRAMWELL_AUDIT_FAIL_TEXT;
 		rc = LDAP_OTHER;
-		if (rs->sr_rspdata != NULL) {
-			sodium_memzero(
-			    rs->sr_rspdata->bv_val, rs->sr_rspdata->bv_len);
-			ber_bvfree(rs->sr_rspdata);
-			rs->sr_rspdata = NULL;
-		}
+		dramwell_codes_rsp_drop(rs);
 	}
 	if (mods != NULL)
 		slap_mods_free(mods, 1);
-	if (codes != NULL) {
-		sodium_memzero(codes, sizeof(*codes));
-		op->o_tmpfree(codes, op->o_tmpmemctx);
-	}
+	dramwell_codes_free(op, codes);
 	if (!BER_BVISNULL(&dn))
 		op->o_tmpfree(dn.bv_val, op->o_tmpmemctx);
 	rs->sr_err = rc;
@@ -681,7 +694,7 @@ out:
 
 /* --- dwMfaReset --------------------------------------------------------- */
 
-static int
+int
 dramwell_mfa_reset(
     Operation *op, SlapReply *rs, slap_overinst *on, struct dramwell_info *di)
 {
@@ -697,16 +710,11 @@ dramwell_mfa_reset(
 	Entry *e = NULL;
 	int rc = LDAP_OTHER, r, authz = 0;
 
-	memset(&ev, 0, sizeof(ev));
 	memset(&az, 0, sizeof(az));
-	ev.ev_category = DW_AUDIT_CAT_CONFIG;
-	ev.ev_action = "mfa-reset";
-	ev.ev_actor = op->o_dn;
-
-	if (SLAP_SINGLE_SHADOW(op->o_bd)) {
-		rc = LDAP_UNWILLING_TO_PERFORM;
-		text = DRAMWELL_MFA_REPLICA_TEXT;
-		reason = "read-only replica";
+	r = dramwell_mfa_begin(
+	    op, &ev, DW_AUDIT_CAT_CONFIG, "mfa-reset", &text, &reason);
+	if (r != LDAP_SUCCESS) {
+		rc = r;
 		goto out;
 	}
 	if (dramwell_mfa_decode(op->ore_reqdata, req, 1) != LDAP_SUCCESS) {
@@ -803,144 +811,4 @@ out:
 	rs->sr_err = rc;
 	rs->sr_text = text;
 	return rc;
-}
-
-/* --- dispatch ----------------------------------------------------------- */
-
-int
-dramwell_mfa_extended(Operation *op, SlapReply *rs)
-{
-	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
-	struct dramwell_info *di = on->on_bi.bi_private;
-
-	if (bvmatch(&op->ore_reqoid, &dramwell_enroll_oid))
-		return dramwell_mfa_enroll(op, rs, on, di);
-	if (bvmatch(&op->ore_reqoid, &dramwell_recovery_oid))
-		return dramwell_mfa_recovery(op, rs, on, di);
-	if (bvmatch(&op->ore_reqoid, &dramwell_reset_oid))
-		return dramwell_mfa_reset(op, rs, on, di);
-	return SLAP_CB_CONTINUE;
-}
-
-/* The dramwell instance of be, if it has one (and it is enabled). */
-static slap_overinst *
-dramwell_mfa_instance(BackendDB *be)
-{
-	slap_overinst *on;
-
-	if (!overlay_is_over(be))
-		return NULL;
-	on = ((slap_overinfo *)be->bd_info->bi_private)->oi_list;
-	for (; on != NULL; on = on->on_next)
-		if (strcmp(on->on_bi.bi_type, "dramwell") == 0 &&
-		    !(on->on_bi.bi_flags & SLAPO_BFLAG_DISABLED))
-			return on;
-	return NULL;
-}
-
-/*
- * slapd's restrictions for an update, as backend_check_restrictions()
- * applies them, except that dwMfaEnroll may come from an anonymous
- * connection (the request carries the credentials, like a bind):
- * "restrict" and the "security" factors hold.  The other two need an
- * authenticated identity, which they check themselves.
- */
-static int
-dramwell_mfa_restrictions(Operation *op, SlapReply *rs)
-{
-	slap_mask_t restrict_ops =
-	    frontendDB->be_restrictops | op->o_bd->be_restrictops;
-	slap_ssf_set_t ss = frontendDB->be_ssf_set;
-	const slap_ssf_set_t *bs = &op->o_bd->be_ssf_set;
-
-#define DRAMWELL_SSF(f)                                                        \
-	do {                                                                   \
-		if (bs->f)                                                     \
-			ss.f = bs->f;                                          \
-	} while (0)
-	DRAMWELL_SSF(sss_ssf);
-	DRAMWELL_SSF(sss_transport);
-	DRAMWELL_SSF(sss_tls);
-	DRAMWELL_SSF(sss_sasl);
-	DRAMWELL_SSF(sss_update_ssf);
-	DRAMWELL_SSF(sss_update_transport);
-	DRAMWELL_SSF(sss_update_tls);
-	DRAMWELL_SSF(sss_update_sasl);
-#undef DRAMWELL_SSF
-	rs->sr_err = LDAP_SUCCESS;
-	if (restrict_ops &
-	    (SLAP_RESTRICT_OP_MODIFY | SLAP_RESTRICT_OP_EXTENDED |
-		SLAP_RESTRICT_READONLY)) {
-		rs->sr_err = LDAP_UNWILLING_TO_PERFORM;
-		rs->sr_text = "operation restricted";
-	} else if (op->o_transport_ssf < ss.sss_transport ||
-		   op->o_transport_ssf < ss.sss_update_transport ||
-		   op->o_tls_ssf < ss.sss_tls ||
-		   op->o_tls_ssf < ss.sss_update_tls ||
-		   op->o_sasl_ssf < ss.sss_sasl ||
-		   op->o_sasl_ssf < ss.sss_update_sasl ||
-		   op->o_ssf < ss.sss_ssf || op->o_ssf < ss.sss_update_ssf) {
-		rs->sr_err = LDAP_CONFIDENTIALITY_REQUIRED;
-		rs->sr_text = "confidentiality required for update";
-	}
-	return rs->sr_err;
-}
-
-/*
- * The frontend's handler of the three OIDs: the request goes to the
- * first database (in configuration order) with a dramwell instance whose
- * admin base that database holds, through its overlay chain
- * (dramwell_op_extended, which calls dramwell_mfa_extended).
- */
-static int
-dramwell_mfa_main(Operation *op, SlapReply *rs)
-{
-	BackendDB *bd = op->o_bd, *be;
-	slap_overinst *on;
-	struct dramwell_info *di;
-
-	LDAP_STAILQ_FOREACH(be, &backendDB, be_next)
-	{
-		if ((on = dramwell_mfa_instance(be)) == NULL)
-			continue;
-		di = on->on_bi.bi_private;
-		if (di != NULL && select_backend(&di->di_admin_nbase, 0) == be)
-			break;
-	}
-	if (be == NULL || be->be_extended == NULL) {
-		rs->sr_err = LDAP_UNWILLING_TO_PERFORM;
-		rs->sr_text = "no database serves MFA";
-		return rs->sr_err;
-	}
-	op->o_bd = be;
-	if (dramwell_mfa_restrictions(op, rs) == LDAP_SUCCESS)
-		rs->sr_err = be->be_extended(op, rs);
-	op->o_bd = bd;
-	if (rs->sr_err == SLAP_CB_CONTINUE) {
-		rs->sr_err = LDAP_UNWILLING_TO_PERFORM;
-		rs->sr_text = "MFA operations are not available";
-	}
-	return rs->sr_err;
-}
-
-int
-dramwell_mfa_register(void)
-{
-	const struct berval *oids[] = {
-	    &dramwell_enroll_oid, &dramwell_recovery_oid, &dramwell_reset_oid};
-	size_t i;
-	int rc;
-
-	for (i = 0; i < sizeof(oids) / sizeof(oids[0]); i++) {
-		rc = load_extop2(
-		    oids[i], SLAP_EXOP_WRITES, dramwell_mfa_main, 0);
-		if (rc != 0) {
-			Debug(LDAP_DEBUG_ANY,
-			    "dramwell: cannot register the MFA extended "
-			    "operation %s (%d)\n",
-			    oids[i]->bv_val, rc);
-			return rc;
-		}
-	}
-	return 0;
 }

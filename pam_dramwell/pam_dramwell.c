@@ -1788,6 +1788,61 @@ out:
 }
 
 /*
+ * The user name of a service that acts on an existing account (not
+ * authenticate), normalised into email (DW_EMAIL_MAX + 1 bytes).  A name
+ * that is not an admin address is PD_DENIED, logged as "WHAT refused:
+ * ..." without the name.
+ */
+static enum pd_status
+pd_get_admin(pam_handle_t *pamh, const char *what, char *email,
+    size_t emailsz)
+{
+	enum pd_status	 st;
+	bool		 valid = false;
+
+	if ((st = pd_get_user(pamh, email, emailsz, &valid)) != PD_OK)
+		return st;
+	if (!valid) {
+		pam_syslog(pamh, LOG_NOTICE, "%s refused: the user name is "
+		    "not an admin address", what);
+		return PD_DENIED;
+	}
+	return PD_OK;
+}
+
+/*
+ * Open the directory on *ldp (the caller closes it with pd_dir_close,
+ * whatever this returns) and find the account of email into *acct.  With
+ * whatfor not NULL the account must also be active.  Refusals are logged
+ * as "WHAT refused: no such account" and "WHATFOR DN refused: not
+ * active" (PD_INACTIVE).
+ */
+static enum pd_status
+pd_dir_account(pam_handle_t *pamh, const struct pd_opts *o,
+    const char *email, const char *what, const char *whatfor, LDAP **ldp,
+    struct pd_account *acct)
+{
+	enum pd_status	 r;
+
+	if ((r = pd_dir_open(pamh, o, ldp)) != PD_OK)
+		return r;
+	if ((r = pd_dir_find(pamh, o, *ldp, email, acct)) != PD_OK) {
+		if (r == PD_DENIED)
+			pam_syslog(pamh, LOG_NOTICE, "%s refused: no such "
+			    "account", what);
+		return r;
+	}
+	if (whatfor != NULL && dw_account_may_authenticate(
+	    acct->has_status ? acct->status : NULL,
+	    acct->has_status ? acct->statuslen : 0) != DW_ALLOW) {
+		pam_syslog(pamh, LOG_NOTICE, "%s %s refused: not active",
+		    whatfor, acct->dn);
+		return PD_INACTIVE;
+	}
+	return PD_OK;
+}
+
+/*
  * The session named by DRAMWELL_SESSION: it must exist, belong to dn and
  * not be idle for the policy's timeout or longer (dw_session_idle_check);
  * its last activity is rewritten when dw_session_refresh_due says so.
@@ -1905,7 +1960,6 @@ pd_account(pam_handle_t *pamh, const struct pd_opts *o)
 	char			*id = NULL;
 	LDAP			*ld = NULL;
 	enum pd_status		 st = PD_DENIED, r;
-	bool			 valid = false;
 
 	memset(&acct, 0, sizeof(acct));
 	/* Nothing from an earlier call may survive a denial. */
@@ -1917,32 +1971,15 @@ pd_account(pam_handle_t *pamh, const struct pd_opts *o)
 		st = PD_NOMEM;
 		goto out;
 	}
-	if ((st = pd_get_user(pamh, email, sizeof(email), &valid)) != PD_OK)
+	if ((st = pd_get_admin(pamh, "account", email, sizeof(email))) !=
+	    PD_OK)
 		goto out;
 	st = PD_DENIED;
-	if (!valid) {
-		pam_syslog(pamh, LOG_NOTICE, "account refused: the user name "
-		    "is not an admin address");
-		goto out;
-	}
 
 	pd_sigpipe_block(&sp);
-	if ((r = pd_dir_open(pamh, o, &ld)) != PD_OK) {
+	if ((r = pd_dir_account(pamh, o, email, "account", "account", &ld,
+	    &acct)) != PD_OK) {
 		st = r;
-		goto unblock;
-	}
-	if ((r = pd_dir_find(pamh, o, ld, email, &acct)) != PD_OK) {
-		if (r == PD_DENIED)
-			pam_syslog(pamh, LOG_NOTICE, "account refused: no such "
-			    "account");
-		st = r;
-		goto unblock;
-	}
-	if (dw_account_may_authenticate(acct.has_status ? acct.status : NULL,
-	    acct.has_status ? acct.statuslen : 0) != DW_ALLOW) {
-		pam_syslog(pamh, LOG_NOTICE, "account %s refused: not active",
-		    acct.dn);
-		st = PD_INACTIVE;
 		goto unblock;
 	}
 	if ((r = pd_policy_load(pamh, o, ld, &pol)) != PD_OK) {
@@ -2025,18 +2062,13 @@ pd_open_session(pam_handle_t *pamh, const struct pd_opts *o)
 	LDAP			*ld = NULL;
 	enum pd_status		 st = PD_DENIED, r;
 	size_t			 n = 0;
-	bool			 valid = false;
 	int			 lrc;
 
 	memset(&acct, 0, sizeof(acct));
-	if ((st = pd_get_user(pamh, email, sizeof(email), &valid)) != PD_OK)
+	if ((st = pd_get_admin(pamh, "session", email, sizeof(email))) !=
+	    PD_OK)
 		goto out;
 	st = PD_DENIED;
-	if (!valid) {
-		pam_syslog(pamh, LOG_NOTICE, "session refused: the user name "
-		    "is not an admin address");
-		goto out;
-	}
 	if (dw_session_id_new(id, sizeof(id)) != DW_OK ||
 	    dw_gentime_format(time(NULL), -1, stamp, sizeof(stamp)) !=
 	    DW_OK) {
@@ -2045,22 +2077,9 @@ pd_open_session(pam_handle_t *pamh, const struct pd_opts *o)
 	}
 
 	pd_sigpipe_block(&sp);
-	if ((r = pd_dir_open(pamh, o, &ld)) != PD_OK) {
+	if ((r = pd_dir_account(pamh, o, email, "session", "session for",
+	    &ld, &acct)) != PD_OK) {
 		st = r;
-		goto unblock;
-	}
-	if ((r = pd_dir_find(pamh, o, ld, email, &acct)) != PD_OK) {
-		if (r == PD_DENIED)
-			pam_syslog(pamh, LOG_NOTICE, "session refused: no such "
-			    "account");
-		st = r;
-		goto unblock;
-	}
-	if (dw_account_may_authenticate(acct.has_status ? acct.status : NULL,
-	    acct.has_status ? acct.statuslen : 0) != DW_ALLOW) {
-		pam_syslog(pamh, LOG_NOTICE, "session for %s refused: not "
-		    "active", acct.dn);
-		st = PD_INACTIVE;
 		goto unblock;
 	}
 	if (!pd_fmt(sdn, sizeof(sdn), "dwSessionId=%s,%s,%s", id,
@@ -2125,7 +2144,6 @@ pd_close_session(pam_handle_t *pamh, const struct pd_opts *o)
 	const char		*sid;
 	LDAP			*ld = NULL;
 	enum pd_status		 st = PD_DENIED, r;
-	bool			 valid = false;
 	int			 lrc;
 
 	memset(&acct, 0, sizeof(acct));
@@ -2144,24 +2162,14 @@ pd_close_session(pam_handle_t *pamh, const struct pd_opts *o)
 		st = PD_CONFIG;
 		goto out;
 	}
-	if ((st = pd_get_user(pamh, email, sizeof(email), &valid)) != PD_OK)
+	if ((st = pd_get_admin(pamh, "session close", email,
+	    sizeof(email))) != PD_OK)
 		goto out;
 	st = PD_DENIED;
-	if (!valid) {
-		pam_syslog(pamh, LOG_NOTICE, "session close refused: the user "
-		    "name is not an admin address");
-		goto out;
-	}
 
 	pd_sigpipe_block(&sp);
-	if ((r = pd_dir_open(pamh, o, &ld)) != PD_OK) {
-		st = r;
-		goto unblock;
-	}
-	if ((r = pd_dir_find(pamh, o, ld, email, &acct)) != PD_OK) {
-		if (r == PD_DENIED)
-			pam_syslog(pamh, LOG_NOTICE, "session close refused: "
-			    "no such account");
+	if ((r = pd_dir_account(pamh, o, email, "session close", NULL, &ld,
+	    &acct)) != PD_OK) {
 		st = r;
 		goto unblock;
 	}
@@ -2315,7 +2323,7 @@ pd_chauthtok(pam_handle_t *pamh, const struct pd_opts *o, int flags)
 	enum pd_status		 st = PD_DENIED, r;
 	enum pd_bind		 outcome;
 	size_t			 codelen = 0, oldlen;
-	bool			 valid = false, form = false;
+	bool			 form = false;
 	bool			 prompted_old = false;
 	int			 prc;
 
@@ -2333,32 +2341,15 @@ pd_chauthtok(pam_handle_t *pamh, const struct pd_opts *o, int flags)
 		st = PD_SYSTEM;
 		goto out;
 	}
-	if ((st = pd_get_user(pamh, email, sizeof(email), &valid)) != PD_OK)
+	if ((st = pd_get_admin(pamh, "password change", email,
+	    sizeof(email))) != PD_OK)
 		goto out;
 	st = PD_DENIED;
-	if (!valid) {
-		pam_syslog(pamh, LOG_NOTICE, "password change refused: the "
-		    "user name is not an admin address");
-		goto out;
-	}
 
 	pd_sigpipe_block(&sp);
-	if ((r = pd_dir_open(pamh, o, &ld)) != PD_OK) {
+	if ((r = pd_dir_account(pamh, o, email, "password change",
+	    "password change for", &ld, &acct)) != PD_OK) {
 		st = r;
-		goto unblock;
-	}
-	if ((r = pd_dir_find(pamh, o, ld, email, &acct)) != PD_OK) {
-		if (r == PD_DENIED)
-			pam_syslog(pamh, LOG_NOTICE, "password change refused: "
-			    "no such account");
-		st = r;
-		goto unblock;
-	}
-	if (dw_account_may_authenticate(acct.has_status ? acct.status : NULL,
-	    acct.has_status ? acct.statuslen : 0) != DW_ALLOW) {
-		pam_syslog(pamh, LOG_NOTICE, "password change for %s refused: "
-		    "not active", acct.dn);
-		st = PD_INACTIVE;
 		goto unblock;
 	}
 	kept = pd_kept_get(pamh, acct.dn);

@@ -333,14 +333,8 @@ deliver(struct dwadm *d, const struct invite_args *a, const char *cmd,
 	    email, role, iso);
 	ret = 0;
 out:
-	if (link != NULL) {
-		sodium_memzero(link, LINK_BUF);
-		sodium_free(link);
-	}
-	if (mail != NULL) {
-		sodium_memzero(mail, MAIL_BUF);
-		sodium_free(mail);
-	}
+	dwadm_secret_free(link, LINK_BUF);
+	dwadm_secret_free(mail, MAIL_BUF);
 	free(name);
 	free(role);
 	return ret;
@@ -416,10 +410,7 @@ token_new(char **out)
 static void
 token_free(char *tok)
 {
-	if (tok == NULL)
-		return;
-	sodium_memzero(tok, TOKEN_BUF);
-	sodium_free(tok);
+	dwadm_secret_free(tok, TOKEN_BUF);
 }
 
 int
@@ -817,22 +808,10 @@ dwadm_user_accept(struct dwadm *d, int argc, char **argv)
 out:
 	ldap_memfree(retoid);
 	ber_bvfree(retdata);
-	if (line != NULL) {
-		sodium_memzero(line, TOKEN_LINE_BUF);
-		sodium_free(line);
-	}
-	if (pw != NULL) {
-		sodium_memzero(pw, PW_BUF);
-		sodium_free(pw);
-	}
-	if (again != NULL) {
-		sodium_memzero(again, PW_BUF);
-		sodium_free(again);
-	}
-	if (ber != NULL) {
-		sodium_memzero(ber, bersz);
-		sodium_free(ber);
-	}
+	dwadm_secret_free(line, TOKEN_LINE_BUF);
+	dwadm_secret_free(pw, PW_BUF);
+	dwadm_secret_free(again, PW_BUF);
+	dwadm_secret_free(ber, bersz);
 	return ret;
 }
 

@@ -342,34 +342,13 @@ mfa_enroll(struct dwadm *d, const char *arg, bool from_stdin, bool qr)
 out:
 	ldap_memfree(retoid);
 	wipe_ret(retdata);
-	if (pw != NULL) {
-		sodium_memzero(pw, PW_BUF);
-		sodium_free(pw);
-	}
-	if (key != NULL) {
-		sodium_memzero(key, DW_TOTP_SECRET_BYTES);
-		sodium_free(key);
-	}
-	if (b32 != NULL) {
-		sodium_memzero(b32, B32_BUF);
-		sodium_free(b32);
-	}
-	if (uri != NULL) {
-		sodium_memzero(uri, DW_TOTP_URI_MAX);
-		sodium_free(uri);
-	}
-	if (code != NULL) {
-		sodium_memzero(code, DWADM_CODE_BUF);
-		sodium_free(code);
-	}
-	if (ber != NULL) {
-		sodium_memzero(ber, REQ_BUF);
-		sodium_free(ber);
-	}
-	if (codes != NULL) {
-		sodium_memzero(codes, sizeof(*codes));
-		sodium_free(codes);
-	}
+	dwadm_secret_free(pw, PW_BUF);
+	dwadm_secret_free(key, DW_TOTP_SECRET_BYTES);
+	dwadm_secret_free(b32, B32_BUF);
+	dwadm_secret_free(uri, DW_TOTP_URI_MAX);
+	dwadm_secret_free(code, DWADM_CODE_BUF);
+	dwadm_secret_free(ber, REQ_BUF);
+	dwadm_secret_free(codes, sizeof(*codes));
 	return ret;
 }
 
@@ -413,8 +392,7 @@ mfa_recovery(struct dwadm *d)
 out:
 	ldap_memfree(retoid);
 	wipe_ret(retdata);
-	sodium_memzero(codes, sizeof(*codes));
-	sodium_free(codes);
+	dwadm_secret_free(codes, sizeof(*codes));
 	return ret;
 }
 

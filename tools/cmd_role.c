@@ -159,30 +159,6 @@ row_cmp(const void *a, const void *b)
 	    y->name != NULL ? y->name : "");
 }
 
-static void
-cell(const char *s, size_t width, int last)
-{
-	char	buf[CELL];
-	size_t	w;
-
-	w = dwadm_term_clean(s != NULL ? s : "-", buf, sizeof(buf));
-	(void)fputs(buf, stdout);
-	if (last) {
-		(void)fputc('\n', stdout);
-		return;
-	}
-	while (w++ < width + 2)
-		(void)fputc(' ', stdout);
-}
-
-static size_t
-cwidth(const char *s)
-{
-	char	buf[CELL];
-
-	return dwadm_term_clean(s != NULL ? s : "-", buf, sizeof(buf));
-}
-
 static char **
 string_values(LDAP *ld, LDAPMessage *e, const char *attr)
 {
@@ -443,10 +419,11 @@ role_list_show(struct dwadm *d, const char *only)
 				cells[3] = rows[k].desc;
 			}
 			for (j = 0; j < 4; j++) {
-				if (pass == 0 && cwidth(cells[j]) > w[j])
-					w[j] = cwidth(cells[j]);
+				if (pass == 0 &&
+				    dwadm_cell_width(cells[j]) > w[j])
+					w[j] = dwadm_cell_width(cells[j]);
 				else if (pass == 1)
-					cell(cells[j], w[j], j == 3);
+					dwadm_cell(cells[j], w[j], j == 3);
 			}
 		}
 	}

@@ -24,7 +24,6 @@
 #define SESSION_FILTER	"(objectClass=dwSession)"
 #define PAGE_SIZE	500
 #define ROWS_MAX	1000000
-#define CELL		1024
 #define FILTER_MAX	(3 * DWADM_DN_MAX + 64)
 
 static const char session_help[] =
@@ -238,22 +237,6 @@ out:
 #define NCOLS 5
 
 static void
-cell(const char *s, size_t width, int last)
-{
-	char	buf[CELL];
-	size_t	w;
-
-	w = dwadm_term_clean(s != NULL ? s : "-", buf, sizeof(buf));
-	(void)fputs(buf, stdout);
-	if (last) {
-		(void)fputc('\n', stdout);
-		return;
-	}
-	while (w++ < width + 2)
-		(void)fputc(' ', stdout);
-}
-
-static void
 row_cells(const struct row *r, const char **cells, char *start,
     char *last, size_t tsz)
 {
@@ -275,7 +258,7 @@ print_table(const struct rows *r)
 		"ID", "USER", "STARTED", "LAST ACTIVITY", "CLIENT",
 	};
 	const char	*cells[NCOLS];
-	char		 start[64], last[64], buf[CELL];
+	char		 start[64], last[64];
 	size_t		 width[NCOLS], i, j, w;
 
 	for (j = 0; j < NCOLS; j++)
@@ -283,32 +266,18 @@ print_table(const struct rows *r)
 	for (i = 0; i < r->n; i++) {
 		row_cells(&r->v[i], cells, start, last, sizeof(start));
 		for (j = 0; j < NCOLS; j++) {
-			w = dwadm_term_clean(cells[j] != NULL ? cells[j] : "-",
-			    buf, sizeof(buf));
+			w = dwadm_cell_width(cells[j]);
 			if (w > width[j])
 				width[j] = w;
 		}
 	}
 	for (j = 0; j < NCOLS; j++)
-		cell(head[j], width[j], j == NCOLS - 1);
+		dwadm_cell(head[j], width[j], j == NCOLS - 1);
 	for (i = 0; i < r->n; i++) {
 		row_cells(&r->v[i], cells, start, last, sizeof(start));
 		for (j = 0; j < NCOLS; j++)
-			cell(cells[j], width[j], j == NCOLS - 1);
+			dwadm_cell(cells[j], width[j], j == NCOLS - 1);
 	}
-}
-
-static void
-json_time(const char *gentime)
-{
-	char	when[64];
-
-	if (gentime == NULL) {
-		dwadm_json_str(stdout, NULL);
-		return;
-	}
-	dwadm_time_iso(gentime, when, sizeof(when));
-	dwadm_json_str(stdout, when);
 }
 
 static void
@@ -326,9 +295,9 @@ print_json(const struct rows *r)
 		(void)fputs(", \"user_dn\": ", stdout);
 		dwadm_json_str(stdout, r->v[i].user);
 		(void)fputs(", \"started\": ", stdout);
-		json_time(r->v[i].start);
+		dwadm_json_time(r->v[i].start);
 		(void)fputs(", \"last_activity\": ", stdout);
-		json_time(r->v[i].last);
+		dwadm_json_time(r->v[i].last);
 		(void)fputs(", \"client\": ", stdout);
 		dwadm_json_str(stdout, r->v[i].client);
 		(void)fputs("}", stdout);

@@ -156,29 +156,6 @@ row_cmp(const void *a, const void *b)
 	    y->email != NULL ? y->email : "");
 }
 
-/* Print a cleaned cell padded to width display characters. */
-static void
-put_cell(const char *s, size_t width, int last)
-{
-	char	buf[CELL_MAX];
-	size_t	w;
-
-	w = dwadm_term_clean(s != NULL ? s : "-", buf, sizeof(buf));
-	(void)fputs(buf, stdout);
-	if (last)
-		return;
-	while (w++ < width + 2)
-		(void)fputc(' ', stdout);
-}
-
-static size_t
-cell_width(const char *s)
-{
-	char	buf[CELL_MAX];
-
-	return dwadm_term_clean(s != NULL ? s : "-", buf, sizeof(buf));
-}
-
 #define NCOLS 5
 
 static void
@@ -202,12 +179,11 @@ print_table(const struct admin_rows *r)
 		cells[3] = r->v[i].status;
 		cells[4] = r->v[i].pwchanged != NULL ? when : NULL;
 		for (j = 0; j < NCOLS; j++)
-			if ((w = cell_width(cells[j])) > width[j])
+			if ((w = dwadm_cell_width(cells[j])) > width[j])
 				width[j] = w;
 	}
 	for (j = 0; j < NCOLS; j++)
-		put_cell(head[j], width[j], j == NCOLS - 1);
-	(void)fputc('\n', stdout);
+		dwadm_cell(head[j], width[j], j == NCOLS - 1);
 	for (i = 0; i < r->n; i++) {
 		if (r->v[i].pwchanged != NULL)
 			dwadm_time_iso(r->v[i].pwchanged, when, sizeof(when));
@@ -217,22 +193,8 @@ print_table(const struct admin_rows *r)
 		cells[3] = r->v[i].status;
 		cells[4] = r->v[i].pwchanged != NULL ? when : NULL;
 		for (j = 0; j < NCOLS; j++)
-			put_cell(cells[j], width[j], j == NCOLS - 1);
-		(void)fputc('\n', stdout);
+			dwadm_cell(cells[j], width[j], j == NCOLS - 1);
 	}
-}
-
-static void
-json_time(const char *gentime)
-{
-	char	when[64];
-
-	if (gentime == NULL) {
-		dwadm_json_str(stdout, NULL);
-		return;
-	}
-	dwadm_time_iso(gentime, when, sizeof(when));
-	dwadm_json_str(stdout, when);
 }
 
 static void
@@ -252,7 +214,7 @@ print_json_list(const struct admin_rows *r)
 		(void)fputs(", \"status\": ", stdout);
 		dwadm_json_str(stdout, r->v[i].status);
 		(void)fputs(", \"password_changed\": ", stdout);
-		json_time(r->v[i].pwchanged);
+		dwadm_json_time(r->v[i].pwchanged);
 		(void)fputs("}", stdout);
 	}
 	(void)fputs(r->n > 0 ? "\n]\n" : "]\n", stdout);
@@ -403,7 +365,7 @@ print_show(const char *dn, char *const *vals, bool json)
 				    strcasecmp(vals[i], "TRUE") == 0 ? "true" :
 				    "false", stdout);
 			else if (f->kind == F_TIME)
-				json_time(vals[i]);
+				dwadm_json_time(vals[i]);
 			else
 				dwadm_json_str(stdout, vals[i]);
 		}

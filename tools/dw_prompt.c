@@ -245,3 +245,12 @@ out:
 		sodium_memzero(out, outsz);
 	return ret;
 }
+
+void
+dwadm_secret_free(void *p, size_t len)
+{
+	if (p == NULL)
+		return;
+	sodium_memzero(p, len);
+	sodium_free(p);
+}

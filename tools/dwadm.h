@@ -139,6 +139,10 @@ int dwadm_read_code(bool from_stdin, const char *prompt, bool recovery_ok,
 /* Is there a terminal to prompt on? */
 bool dwadm_have_tty(void);
 
+/* Wipe the len bytes of p (from sodium_malloc) and free it; NULL is
+ * nothing. */
+void dwadm_secret_free(void *p, size_t len);
+
 /* ---- output (dw_output.c) */
 
 /* Write s as a JSON string (quotes included), escaping as RFC 8259
@@ -155,6 +159,18 @@ bool dwadm_text_ok(const char *s);
 /* "YYYYMMDDHHMMSSZ" -> "YYYY-MM-DDTHH:MM:SSZ"; a value that does not
  * parse is copied as it is. */
 void dwadm_time_iso(const char *gentime, char *out, size_t outsz);
+
+/* gentime as an ISO 8601 JSON string (dwadm_time_iso) on stdout; NULL
+ * writes null. */
+void dwadm_json_time(const char *gentime);
+
+/* Table cells on stdout: s cleaned (dwadm_term_clean; NULL shows "-",
+ * at most DWADM_CELL_MAX bytes), then padded to width + 2 display
+ * characters, or with last a newline instead.  dwadm_cell_width is the
+ * display width dwadm_cell gives s. */
+#define DWADM_CELL_MAX		1024
+void dwadm_cell(const char *s, size_t width, bool last);
+size_t dwadm_cell_width(const char *s);
 
 /* ---- directory helpers (dw_entry.c) */
 
