@@ -23,11 +23,16 @@ dw_random_id(char *out, size_t outsz)
 	rc = DW_ERR_CRYPTO;
 	if (sodium_init() < 0)
 		goto out;
-	randombytes_buf(raw, sizeof(raw));
-	if (sodium_bin2base64(enc, sizeof(enc), raw, sizeof(raw),
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) == NULL ||
-	    strlen(enc) != DW_RANDOM_ID_LEN)
-		goto out;
+	/* Never a leading '-': an identifier is typed after a command
+	 * (dwadm session kill ID), where it would read as an option.  Drawing
+	 * again keeps the others uniform (about 0.02 bits fewer). */
+	do {
+		randombytes_buf(raw, sizeof(raw));
+		if (sodium_bin2base64(enc, sizeof(enc), raw, sizeof(raw),
+		    sodium_base64_VARIANT_URLSAFE_NO_PADDING) == NULL ||
+		    strlen(enc) != DW_RANDOM_ID_LEN)
+			goto out;
+	} while (enc[0] == '-');
 	memcpy(out, enc, sizeof(enc));
 	rc = DW_OK;
 out:

@@ -4,7 +4,8 @@
  *
  * An identifier is DW_RANDOM_ID_BYTES bytes from libsodium's generator
  * (256 bits), encoded as unpadded base64url: exactly DW_RANDOM_ID_LEN
- * characters of [A-Za-z0-9_-].
+ * characters of [A-Za-z0-9_-], never starting with '-' (so that it
+ * cannot read as an option on a command line).
  */
 #ifndef DW_RANDOM_H
 #define DW_RANDOM_H

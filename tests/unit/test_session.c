@@ -33,6 +33,26 @@ test_id(void **state)
 	assert_int_equal(dw_session_id_new(NULL, sizeof(b)), DW_ERR_TOOLONG);
 }
 
+/* An id never starts with '-' (it would read as an option after
+ * "dwadm session kill"); 4096 draws would meet one 1 - (63/64)^4096
+ * of the time (all but certainly) if it could. */
+static void
+test_id_no_dash(void **state)
+{
+	char	a[DW_SESSION_ID_LEN + 1];
+	int	i, seen_dash_inside = 0;
+
+	(void)state;
+	for (i = 0; i < 4096; i++) {
+		assert_int_equal(dw_session_id_new(a, sizeof(a)), DW_OK);
+		assert_int_not_equal(a[0], '-');
+		if (strchr(a + 1, '-') != NULL)
+			seen_dash_inside = 1;
+	}
+	/* '-' is still part of the alphabet elsewhere. */
+	assert_true(seen_dash_inside);
+}
+
 static void
 test_id_form(void **state)
 {
@@ -131,6 +151,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_id),
+		cmocka_unit_test(test_id_no_dash),
 		cmocka_unit_test(test_id_form),
 		cmocka_unit_test(test_idle),
 		cmocka_unit_test(test_refresh),
