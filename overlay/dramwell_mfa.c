@@ -712,7 +712,7 @@ dramwell_mfa_reset(
 
 	memset(&az, 0, sizeof(az));
 	r = dramwell_mfa_begin(
-	    op, &ev, DW_AUDIT_CAT_CONFIG, "mfa-reset", &text, &reason);
+	    op, &ev, DW_AUDIT_CAT_DESTRUCT, "mfa-reset", &text, &reason);
 	if (r != LDAP_SUCCESS) {
 		rc = r;
 		goto out;

@@ -53,6 +53,7 @@ struct dramwell_write_state {
 	int ws_audited; /* in an audited subtree */
 	int ws_done;	/* audit entry written */
 	char *ws_names; /* o_tmpmemctx */
+	struct berval ws_target; /* o_tmpmemctx: a session's user */
 	struct dramwell_authz ws_az;
 };
 
@@ -74,6 +75,9 @@ dramwell_write_free(Operation *op, struct dramwell_write_state *ws)
 	if (ws->ws_names != NULL)
 		op->o_tmpfree(ws->ws_names, op->o_tmpmemctx);
 	ws->ws_names = NULL;
+	if (ws->ws_target.bv_val != NULL)
+		op->o_tmpfree(ws->ws_target.bv_val, op->o_tmpmemctx);
+	BER_BVZERO(&ws->ws_target);
 	dramwell_authz_done(op, &ws->ws_az, NULL);
 	dramwell_authz_free(op, &ws->ws_az);
 }
@@ -105,6 +109,40 @@ dramwell_in_sessions(struct dramwell_info *di, struct berval *ndn)
 	return !BER_BVISEMPTY(&di->di_session_nbase) &&
 	       !dn_match(ndn, &di->di_session_nbase) &&
 	       dramwell_dn_within(ndn, &di->di_session_nbase);
+}
+
+/*
+ * A session entry's event: its target is the session's user
+ * (dwSessionUser of e, when there is one), never the entry's DN, which
+ * holds the session identifier (a bearer value of the portal).  Its end
+ * is a logout when the portal (an appender) closes it, else a kill.
+ */
+static void
+dramwell_session_event(Operation *op, struct dramwell_write_state *ws,
+    Entry *e, int opening)
+{
+	AttributeDescription *ad = NULL;
+	const char *text = NULL;
+	Attribute *a;
+
+	BER_BVZERO(&ws->ws_ev.ev_target);
+	if (e != NULL && slap_str2ad("dwSessionUser", &ad, &text) ==
+			     LDAP_SUCCESS &&
+	    (a = attr_find(e->e_attrs, ad)) != NULL && a->a_numvals == 1) {
+		ber_dupbv_x(&ws->ws_target, &a->a_vals[0], op->o_tmpmemctx);
+		ws->ws_ev.ev_target = ws->ws_target;
+	}
+	ws->ws_audited = 1;
+	if (opening) {
+		ws->ws_ev.ev_category = DW_AUDIT_CAT_AUTH;
+		ws->ws_ev.ev_action = "session-open";
+	} else if (dramwell_authz_may_append(op, ws->ws_di)) {
+		ws->ws_ev.ev_category = DW_AUDIT_CAT_AUTH;
+		ws->ws_ev.ev_action = "logout";
+	} else {
+		ws->ws_ev.ev_category = DW_AUDIT_CAT_DESTRUCT;
+		ws->ws_ev.ev_action = "session-kill";
+	}
 }
 
 static int
@@ -543,11 +581,8 @@ dramwell_op_add(Operation *op, SlapReply *rs)
 	if ((action = dramwell_invite_action(op, on, di)) != NULL)
 		ws.ws_ev.ev_action = action;
 	ws.ws_audited = dramwell_in_scope(di, &op->o_req_ndn);
-	if (dramwell_in_sessions(di, &op->o_req_ndn)) {
-		ws.ws_ev.ev_category = DW_AUDIT_CAT_AUTH;
-		ws.ws_ev.ev_action = "session-open";
-		ws.ws_audited = 1;
-	}
+	if (dramwell_in_sessions(di, &op->o_req_ndn))
+		dramwell_session_event(op, &ws, op->ora_e, 1);
 	for (a = op->ora_e->e_attrs; a != NULL; a = a->a_next)
 		dramwell_names_add(op, &ws, a->a_desc);
 
@@ -948,8 +983,14 @@ dramwell_op_delete(Operation *op, SlapReply *rs)
 		ws.ws_ev.ev_action = action;
 	ws.ws_audited = dramwell_in_scope(di, &op->o_req_ndn);
 	if (dramwell_in_sessions(di, &op->o_req_ndn)) {
-		ws.ws_ev.ev_action = "session-delete";
-		ws.ws_audited = 1;
+		Entry *e = NULL;
+
+		if (overlay_entry_get_ov(op, &op->o_req_ndn, NULL, NULL, 0, &e,
+			on) != LDAP_SUCCESS)
+			e = NULL;
+		dramwell_session_event(op, &ws, e, 0);
+		if (e != NULL)
+			overlay_entry_release_ov(op, e, 0, on);
 	}
 	rc = dramwell_write_restricted(op, NULL, &text);
 	if (rc != LDAP_SUCCESS)
