@@ -165,6 +165,9 @@ slap_overinst *dramwell_instance_on(BackendDB *be);
 /* dramwell_authz.c: may op's identity append events to the audit log?
  * A configured appender, or an active admin with audit-log:write. */
 int dramwell_authz_may_append(Operation *op, struct dramwell_info *di);
+/* dramwell_authz.c: is op's identity a configured appender (the portal's
+ * service account: dramwell-audit-appender)? */
+int dramwell_is_appender(Operation *op, struct dramwell_info *di);
 
 /* dramwell_retention.c: the retention purge task (db_open, db_close). */
 int dramwell_retention_start(BackendDB *be);

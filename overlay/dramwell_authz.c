@@ -1764,6 +1764,19 @@ dramwell_authz_done(Operation *op, struct dramwell_authz *az, SlapReply *rs)
 /* --- appending to the audit log (dramwell_record.c) ------------------ */
 
 int
+dramwell_is_appender(Operation *op, struct dramwell_info *di)
+{
+	int i;
+
+	for (i = 0; !BER_BVISEMPTY(&op->o_ndn) && di->di_appenders != NULL &&
+		    !BER_BVISNULL(&di->di_appenders[i]);
+	     i++)
+		if (dn_match(&op->o_ndn, &di->di_appenders[i]))
+			return 1;
+	return 0;
+}
+
+int
 dramwell_authz_may_append(Operation *op, struct dramwell_info *di)
 {
 	struct dramwell_authz_ads ads;
@@ -1772,15 +1785,11 @@ dramwell_authz_may_append(Operation *op, struct dramwell_info *di)
 	BackendDB *bd = op->o_bd, *be;
 	slap_overinst *on;
 	enum dw_decision d;
-	int i;
 
 	if (BER_BVISEMPTY(&op->o_ndn))
 		return 0;
-	for (i = 0; di->di_appenders != NULL &&
-		    !BER_BVISNULL(&di->di_appenders[i]);
-	     i++)
-		if (dn_match(&op->o_ndn, &di->di_appenders[i]))
-			return 1;
+	if (dramwell_is_appender(op, di))
+		return 1;
 	/* An active admin whose role grants audit-log:write, read from the
 	 * database of the admins (through its dramwell instance). */
 	if (!dramwell_child_of(&op->o_ndn, &di->di_admin_nbase) ||

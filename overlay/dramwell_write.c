@@ -136,7 +136,7 @@ dramwell_session_event(Operation *op, struct dramwell_write_state *ws,
 	if (opening) {
 		ws->ws_ev.ev_category = DW_AUDIT_CAT_AUTH;
 		ws->ws_ev.ev_action = "session-open";
-	} else if (dramwell_authz_may_append(op, ws->ws_di)) {
+	} else if (dramwell_is_appender(op, ws->ws_di)) {
 		ws->ws_ev.ev_category = DW_AUDIT_CAT_AUTH;
 		ws->ws_ev.ev_action = "logout";
 	} else {
