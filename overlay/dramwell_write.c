@@ -784,6 +784,16 @@ dramwell_password_mods(Operation *op, req_pwdexop_s *qpw, unsigned stored,
 		*text = DRAMWELL_ONE_PASSWORD_TEXT;
 		return LDAP_CONSTRAINT_VIOLATION;
 	}
+	/* Removing the password, to add one back in a later request,
+	 * would go around the history and the maximum age (the new one
+	 * would be checked against no current password and stamped
+	 * fresh); an account without one is locked out but for the
+	 * rootdn.  A change is one request: replace, or delete and add. */
+	if (n == 0 && stored > 0 && !be_isroot(op)) {
+		*text = "userPassword cannot be removed: change it in one "
+			"request (replace, or delete and add together)";
+		return LDAP_UNWILLING_TO_PERFORM;
+	}
 	return LDAP_SUCCESS;
 }
 

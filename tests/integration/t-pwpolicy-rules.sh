@@ -308,6 +308,25 @@ check_eq "modrdn to a server-managed RDN refused (19)" 19 \
 	"cn=portal,ou=services,$B" 'dwMfaSecret=abc')"
 
 # --- audit and secrets ------------------------------------------------------
+# Removing the password alone (to add one back later, around the history
+# and the maximum age) is refused to everyone but the rootdn.
+pw s3 'Quince-Plover-4471'
+printf 'dn: %s\nchangetype: modify\ndelete: userPassword\n' "$ANN" >"$T/del.ldif"
+check_eq "deleting one's own password alone: refused (53)" 53 \
+    "$(code as ann ldapmodify -f "$T/del.ldif")"
+check_match "delete alone: says to change it in one request" \
+    'cannot be removed' "$(out)"
+check "delete alone: the password still binds" binds ann "$T/ann.pw"
+printf 'dn: %s\nchangetype: modify\ndelete: userPassword\n-\nadd: userPassword\nuserPassword:: %s\n' \
+    "$ANN" "$(b64 "$T/ann.pw")" >"$T/readd.ldif"
+check_eq "delete and re-add the current one in one request: refused (19)" 19 \
+    "$(code as ann ldapmodify -f "$T/readd.ldif")"
+printf 'dn: %s\nchangetype: modify\ndelete: userPassword\n-\nadd: userPassword\nuserPassword:: %s\n' \
+    "$ANN" "$(b64 "$T/s3.pw")" >"$T/change.ldif"
+check_eq "delete and add a new one in one request: accepted" 0 \
+    "$(code as ann ldapmodify -f "$T/change.ldif")"
+cp "$T/s3.pw" "$T/ann.pw"
+check "the new password binds" binds ann "$T/ann.pw"
 check "audit: refused password writes are recorded with the rule" test \
     "$(ov_audit "(&(dwAuditTarget=$ANN)(dwAuditResult=19))" dwAuditDetail |
 	grep -c '^password refused: ')" -ge 10
