@@ -41,6 +41,7 @@
 #include <sys/time.h>
 
 #include "dw_audit.h"
+#include "dw_session.h"
 #include "dw_time.h"
 
 #define DRAMWELL_AUDIT_FAIL_APPLIED                                            \
@@ -143,6 +144,64 @@ dramwell_session_event(Operation *op, struct dramwell_write_state *ws,
 		ws->ws_ev.ev_category = DW_AUDIT_CAT_DESTRUCT;
 		ws->ws_ev.ev_action = "session-kill";
 	}
+}
+
+/* One session time value: not in the future (dw_session_time_check). */
+static int
+dramwell_session_time_ok(const struct berval *v, time_t now)
+{
+	time_t t;
+
+	return dw_gentime_parse(v->bv_val, v->bv_len, &t) != DW_OK ||
+	       dw_session_time_check((int64_t)t, (int64_t)now) == DW_ALLOW;
+}
+
+/*
+ * Session entries are opened and refreshed by the portal (its service
+ * account, a dramwell-audit-appender) and the rootdn only; an admin may
+ * end one (delete), not make one: a session made for someone else would
+ * let its maker act as them in the portal.  Their times may not lie in
+ * the future, which would keep a session from ever expiring.  Malformed
+ * times are the schema's to refuse.  The values are those of the add's
+ * entry (e) or of the modify's list.
+ */
+static int
+dramwell_session_write_check(Operation *op, struct dramwell_info *di,
+    Entry *e, Modifications *mods, const char **text)
+{
+	AttributeDescription *start = NULL, *last = NULL;
+	time_t now = slap_get_time();
+	const char *t = NULL;
+	Modifications *ml;
+	Attribute *a;
+	unsigned i;
+
+	if (!be_isroot(op) && !dramwell_is_appender(op, di)) {
+		*text = "sessions are opened and refreshed by the portal only";
+		return LDAP_INSUFFICIENT_ACCESS;
+	}
+	if (slap_str2ad("dwSessionStart", &start, &t) != LDAP_SUCCESS ||
+	    slap_str2ad("dwSessionLastActivity", &last, &t) != LDAP_SUCCESS) {
+		*text = "dramwell schema not loaded";
+		return LDAP_OTHER;
+	}
+	for (a = e != NULL ? e->e_attrs : NULL; a != NULL; a = a->a_next)
+		for (i = 0; (a->a_desc == start || a->a_desc == last) &&
+			    i < a->a_numvals;
+		     i++)
+			if (!dramwell_session_time_ok(&a->a_vals[i], now))
+				goto future;
+	for (ml = mods; ml != NULL; ml = ml->sml_next)
+		for (i = 0; (ml->sml_desc == start || ml->sml_desc == last) &&
+			    ml->sml_values != NULL &&
+			    !BER_BVISNULL(&ml->sml_values[i]);
+		     i++)
+			if (!dramwell_session_time_ok(&ml->sml_values[i], now))
+				goto future;
+	return LDAP_SUCCESS;
+future:
+	*text = "a session time cannot lie in the future";
+	return LDAP_CONSTRAINT_VIOLATION;
 }
 
 static int
@@ -590,6 +649,10 @@ dramwell_op_add(Operation *op, SlapReply *rs)
 	if (rc != LDAP_SUCCESS)
 		return dramwell_refuse(op, rs, &ws, rc, text,
 		    "refused: password expired");
+	if (dramwell_in_sessions(di, &op->o_req_ndn) &&
+	    (rc = dramwell_session_write_check(
+		 op, di, op->ora_e, NULL, &text)) != LDAP_SUCCESS)
+		return dramwell_refuse(op, rs, &ws, rc, text, text);
 	if (dramwell_dn_has_secret(op, &op->o_req_dn, &name)) {
 		BER_BVZERO(&ws.ws_ev.ev_target); /* keep it off the record */
 		text = name != NULL ? dramwell_server_text(op, name)
@@ -939,6 +1002,18 @@ dramwell_op_modify(Operation *op, SlapReply *rs)
 		return dramwell_refuse(op, rs, &ws, LDAP_UNWILLING_TO_PERFORM,
 		    "the audit log is append-only: entries cannot be modified",
 		    "refused: audit log is append-only");
+	if (dramwell_in_sessions(di, &op->o_req_ndn)) {
+		rc = dramwell_session_write_check(
+		    op, di, NULL, op->orm_modlist, &text);
+		if (rc != LDAP_SUCCESS) {
+			/* Refreshes are not audited; a refusal is. */
+			ws.ws_audited = 1;
+			ws.ws_ev.ev_category = DW_AUDIT_CAT_AUTH;
+			ws.ws_ev.ev_action = "session-modify";
+			BER_BVZERO(&ws.ws_ev.ev_target);
+			return dramwell_refuse(op, rs, &ws, rc, text, text);
+		}
+	}
 
 	rc = dramwell_authz_check(op, di, &ws.ws_az, &text, &reason);
 	if (rc != LDAP_SUCCESS)

@@ -128,4 +128,36 @@ check_eq "kill without an argument: exit 2" 2 "$?"
 as_root session kill "$S1" "$S3" >/dev/null 2>&1
 check_eq "kill with two arguments: exit 2" 2 "$?"
 
+
+# --- who may write sessions, and when they may say they were active ------
+# Only the portal (and the rootdn) opens and refreshes sessions; an admin
+# may end one, not make one for someone else.  No time in the future.
+S9=$(new_session_id)
+(umask 077 && printf '%s' "$PW_BOSS" >"$T/boss.pw")
+printf 'dn: dwSessionId=%s,ou=sessions,%s\nobjectClass: dwSession\ndwSessionId: %s\ndwSessionUser: %s\ndwSessionStart: %s\ndwSessionLastActivity: %s\n' \
+    "$S9" "$B" "$S9" "$ANN_DN" "$(gentime 0)" "$(gentime 0)" >"$T/mint.ldif"
+ldapadd -H "$DW_URI" -x -D "$BOSS_DN" -y "$T/boss.pw" -f "$T/mint.ldif" \
+    >"$T/mint.out" 2>&1
+check_match "a Super Admin cannot open a session for ann (50)" \
+    'Insufficient access \(50\)' "$(cat "$T/mint.out")"
+check_eq "... and none was made" 0 "$(nsessions "(dwSessionId=$S9)")"
+session_add "$S9" "$ANN_DN" "$(gentime 3600)" 2>"$T/fut.err"
+check_eq "the portal cannot open a session active in the future" \
+    "1 0" "$(grep -c 'Constraint violation (19)' "$T/fut.err") $(nsessions "(dwSessionId=$S9)")"
+check "the portal opens one that is active now" \
+    session_add "$S9" "$ANN_DN" "$(gentime 30)"
+printf 'dn: dwSessionId=%s,ou=sessions,%s\nchangetype: modify\nreplace: dwSessionLastActivity\ndwSessionLastActivity: %s\n' \
+    "$S9" "$B" "$(gentime 86400)" >"$T/fwd.ldif"
+ldapmodify -H "$DW_URI" -D "cn=portal,ou=services,$B" -y "$T/portal.secret" \
+    -f "$T/fwd.ldif" >"$T/fwd.out" 2>&1
+check_match "the portal cannot refresh a session into the future (19)" \
+    'Constraint violation \(19\)' "$(cat "$T/fwd.out")"
+ldapmodify -H "$DW_URI" -x -D "$BOSS_DN" -y "$T/boss.pw" -f "$T/fwd.ldif" \
+    >"$T/fwd.out" 2>&1
+check_match "a Super Admin cannot refresh one at all (50)" \
+    'Insufficient access \(50\)' "$(cat "$T/fwd.out")"
+check_eq "the refusals are on the record, without the session id" 0 \
+    "$(ldapsearch -H "$DW_LDAPI_URI" -Y EXTERNAL -Q -LLL -o ldif-wrap=no \
+        -b "ou=audit,$B" '(objectClass=*)' '*' | grep -c -- "$S9")"
+
 dw_done

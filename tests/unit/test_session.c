@@ -146,12 +146,37 @@ test_refresh(void **state)
 	assert_int_equal(DW_SESSION_REFRESH, 60);
 }
 
+static void
+test_time_check(void **state)
+{
+	static const struct {
+		int		 line;
+		int64_t		 t, now;
+		enum dw_decision want;
+	} t[] = {
+		ROW(1000, 1000, DW_ALLOW),
+		ROW(0, 1000, DW_ALLOW),
+		ROW(1060, 1000, DW_ALLOW),
+		ROW(1061, 1000, DW_DENY),
+		ROW(INT64_MAX, 1000, DW_DENY),
+		ROW(INT64_MIN, 1000, DW_ALLOW),
+		ROW(1000, INT64_MIN, DW_DENY),
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (dw_session_time_check(t[i].t, t[i].now) != t[i].want)
+			fail_msg("line %d", t[i].line);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_id),
 		cmocka_unit_test(test_id_no_dash),
+		cmocka_unit_test(test_time_check),
 		cmocka_unit_test(test_id_form),
 		cmocka_unit_test(test_idle),
 		cmocka_unit_test(test_refresh),
