@@ -159,22 +159,6 @@ row_cmp(const void *a, const void *b)
 	    y->name != NULL ? y->name : "");
 }
 
-static void
-cell(const char *s, size_t width, int last)
-{
-	char	buf[CELL];
-	size_t	w;
-
-	w = dwadm_term_clean(s != NULL ? s : "-", buf, sizeof(buf));
-	(void)fputs(buf, stdout);
-	if (last) {
-		(void)fputc('\n', stdout);
-		return;
-	}
-	while (w++ < width + 2)
-		(void)fputc(' ', stdout);
-}
-
 static size_t
 cwidth(const char *s)
 {
@@ -446,7 +430,7 @@ role_list_show(struct dwadm *d, const char *only)
 				if (pass == 0 && cwidth(cells[j]) > w[j])
 					w[j] = cwidth(cells[j]);
 				else if (pass == 1)
-					cell(cells[j], w[j], j == 3);
+					dwadm_cell(cells[j], w[j], j == 3);
 			}
 		}
 	}

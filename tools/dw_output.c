@@ -146,3 +146,19 @@ dwadm_time_iso(const char *gentime, char *out, size_t outsz)
 		return;
 	(void)snprintf(out, outsz, "%s", gentime);
 }
+
+void
+dwadm_cell(const char *s, size_t width, bool last)
+{
+	char	buf[DWADM_CELL_MAX];
+	size_t	w;
+
+	w = dwadm_term_clean(s != NULL ? s : "-", buf, sizeof(buf));
+	(void)fputs(buf, stdout);
+	if (last) {
+		(void)fputc('\n', stdout);
+		return;
+	}
+	while (w++ < width + 2)
+		(void)fputc(' ', stdout);
+}

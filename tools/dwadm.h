@@ -156,6 +156,12 @@ bool dwadm_text_ok(const char *s);
  * parse is copied as it is. */
 void dwadm_time_iso(const char *gentime, char *out, size_t outsz);
 
+/* One table cell on standard output, cleaned as dwadm_term_clean does
+ * (NULL shows as "-", at most DWADM_CELL_MAX bytes): padded to width
+ * and two spaces, or ended by a newline when last. */
+#define DWADM_CELL_MAX		1024
+void dwadm_cell(const char *s, size_t width, bool last);
+
 /* ---- directory helpers (dw_entry.c) */
 
 /* Exit status of "authz check" when no answer could be had. */
@@ -198,6 +204,20 @@ int dwadm_connect_anon(struct dwadm *d);
  * base; otherwise dn itself.  out always NUL-terminated. */
 void dwadm_dn_to_email(const char *dn, const char *base, char *out,
     size_t outsz);
+
+/*
+ * Search with the paged-results control (RFC 2696, DWADM_PAGE_SIZE
+ * entries a page), so that memory stays flat at any size: fn(arg, ld, e)
+ * is called for each entry; a non-zero return stops the search (the
+ * server is told to drop the rest) and is stored in *stop.  Returns the
+ * LDAP result code of the search (LDAP_SUCCESS after a stop); prints
+ * nothing.
+ */
+#define DWADM_PAGE_SIZE		500
+typedef int (*dwadm_entry_fn)(void *arg, LDAP *ld, LDAPMessage *e);
+int dwadm_paged_search(LDAP *ld, const char *base, int scope,
+    const char *filter, char **attrs, dwadm_entry_fn fn, void *arg,
+    int *stop);
 
 /* ---- mail (dw_mail.c) */
 
