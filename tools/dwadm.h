@@ -243,6 +243,7 @@ int dwadm_cmd_authz(struct dwadm *d, int argc, char **argv);
 int dwadm_cmd_security(struct dwadm *d, int argc, char **argv);
 int dwadm_cmd_mfa(struct dwadm *d, int argc, char **argv);
 int dwadm_cmd_session(struct dwadm *d, int argc, char **argv);
+int dwadm_cmd_audit(struct dwadm *d, int argc, char **argv);
 
 /* user subcommands (cmd_invite.c, cmd_lifecycle.c): argv[0] is the
  * subcommand name. */
