@@ -2,6 +2,8 @@
 # after lib.sh (and dwadm-lib.sh when the test runs lc_setup).
 #
 # AUDITGEN            the LDIF generator (tests/integration/auditgen.c)
+# audit_start         dw_start, lc_setup and a support admin $ANN
+#                     ($ANN_DN, password $PW_ANN)
 # audit_reload LDIF   (after lc_setup) stop slapd, replace the audit database by LDIF
 #                     (slapadd into a fresh mdb), start again
 # audit_append LDIF   stop slapd, slapadd LDIF into the audit database
@@ -19,6 +21,16 @@ SLAPADD=$(dirname "$(command -v slaptest 2>/dev/null || echo /usr/sbin/slaptest)
 SLAPCAT=$(dirname "$SLAPADD")/slapcat
 [ -x "$SLAPADD" ] || SLAPADD=/usr/sbin/slapadd
 [ -x "$SLAPCAT" ] || SLAPCAT=/usr/sbin/slapcat
+
+ANN=ann@dramwell.ai
+PW_ANN='Hv3$Qp8w-Mx2!Tk5r'
+
+audit_start() {
+	dw_start
+	lc_setup
+	ANN_DN=uid=$ANN,ou=admins,$B
+	mk_admin "$ANN" support "$PW_ANN"
+}
 
 audit_restart() {
 	dw_start

@@ -58,7 +58,8 @@ die(const char *msg)
 	exit(2);
 }
 
-/* RFC 2849 SAFE-STRING: else the value goes base64. */
+/* RFC 2849 SAFE-STRING (and no white space at either end): else the
+ * value goes base64. */
 static int
 ldif_safe(const struct dw_bytes *b)
 {
@@ -66,8 +67,9 @@ ldif_safe(const struct dw_bytes *b)
 
 	if (b->len == 0)
 		return 1;
-	if (b->p[0] == ' ' || b->p[0] == ':' || b->p[0] == '<' ||
-	    b->p[b->len - 1] == ' ')
+	/* slapadd's parser also trims other white space (TAB) at the ends. */
+	if ((unsigned char)b->p[0] <= ' ' || b->p[0] == ':' ||
+	    b->p[0] == '<' || (unsigned char)b->p[b->len - 1] <= ' ')
 		return 0;
 	for (i = 0; i < b->len; i++) {
 		unsigned char c = (unsigned char)b->p[i];

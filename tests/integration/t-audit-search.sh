@@ -11,12 +11,7 @@
 . "$DW_TOP_SRCDIR/tests/integration/dwadm-lib.sh"
 . "$DW_TOP_SRCDIR/tests/integration/audit-lib.sh"
 
-dw_start
-lc_setup
-ANN=ann@dramwell.ai
-ANN_DN=uid=$ANN,ou=admins,$B
-PW_ANN='Hv3$Qp8w-Mx2!Tk5r'
-mk_admin "$ANN" support "$PW_ANN"
+audit_start
 CARL_DN=uid=carl@dramwell.ai,ou=admins,$B
 PORTAL_DN=cn=portal,ou=services,$B
 
