@@ -22,7 +22,6 @@
 
 #define SESSIONS_RDN	"ou=sessions"
 #define SESSION_FILTER	"(objectClass=dwSession)"
-#define PAGE_SIZE	500
 #define ROWS_MAX	1000000
 #define FILTER_MAX	(3 * DWADM_DN_MAX + 64)
 
@@ -155,81 +154,40 @@ session_filter(const struct dwadm *d, const char *email, char *out,
 	return 0;
 }
 
+struct collect {
+	struct dwadm *d;
+	struct rows *r;
+};
+
+static int
+collect_one(void *arg, LDAP *ld, LDAPMessage *e)
+{
+	struct collect	*c = arg;
+
+	return rows_add(c->r, c->d, e) != 0 ? dwadm_fail("out of memory") : 0;
+}
+
 /* Every session matching filter into r (paged).  0 or an error line. */
 static int
 search_sessions(struct dwadm *d, const char *filter, const char *what,
     struct rows *r)
 {
-	struct berval	 cookie = { 0, NULL };
-	LDAPControl	*pctrl = NULL, *ctrls[2], **sctrls = NULL, *pr;
-	LDAPMessage	*res = NULL, *e;
+	struct collect	 c = { d, r };
 	char		 base[DWADM_DN_MAX];
-	ber_int_t	 total;
-	int		 rc, err, ret = DWADM_EXIT_FAIL;
+	int		 rc, stop;
 
 	if ((rc = sessions_base(d, base, sizeof(base))) != 0)
 		return rc;
-	do {
-		rc = ldap_create_page_control(d->ld, PAGE_SIZE, &cookie, 0,
-		    &pctrl);
-		if (rc != LDAP_SUCCESS) {
-			ret = dwadm_ldap_fail(d->ld, rc, what);
-			goto out;
-		}
-		ctrls[0] = pctrl;
-		ctrls[1] = NULL;
-		rc = ldap_search_ext_s(d->ld, base, LDAP_SCOPE_ONELEVEL, filter,
-		    session_attrs, 0, ctrls, NULL, NULL, LDAP_NO_LIMIT, &res);
-		ldap_control_free(pctrl);
-		pctrl = NULL;
-		if (rc == LDAP_NO_SUCH_OBJECT) {
-			/* Hidden and missing look the same, by design. */
-			ret = dwadm_fail("%s: %s is missing or not readable by "
-			    "this identity (only Super Admins and root see "
-			    "sessions)", what, base);
-			goto out;
-		}
-		if (rc != LDAP_SUCCESS) {
-			ret = dwadm_ldap_fail(d->ld, rc, what);
-			goto out;
-		}
-		for (e = ldap_first_entry(d->ld, res); e != NULL;
-		    e = ldap_next_entry(d->ld, e))
-			if (rows_add(r, d, e) != 0) {
-				ret = dwadm_fail("out of memory");
-				goto out;
-			}
-		rc = ldap_parse_result(d->ld, res, &err, NULL, NULL, NULL,
-		    &sctrls, 0);
-		if (rc != LDAP_SUCCESS || err != LDAP_SUCCESS) {
-			ret = dwadm_ldap_fail(d->ld, rc != LDAP_SUCCESS ? rc :
-			    err, what);
-			goto out;
-		}
-		ldap_memfree(cookie.bv_val);
-		cookie.bv_val = NULL;
-		cookie.bv_len = 0;
-		pr = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, sctrls,
-		    NULL);
-		if (pr != NULL) {
-			rc = ldap_parse_pageresponse_control(d->ld, pr, &total,
-			    &cookie);
-			if (rc != LDAP_SUCCESS) {
-				ret = dwadm_ldap_fail(d->ld, rc, what);
-				goto out;
-			}
-		}
-		ldap_controls_free(sctrls);
-		sctrls = NULL;
-		ldap_msgfree(res);
-		res = NULL;
-	} while (cookie.bv_val != NULL && cookie.bv_len > 0);
-	ret = 0;
-out:
-	ldap_memfree(cookie.bv_val);
-	ldap_controls_free(sctrls);
-	ldap_msgfree(res);
-	return ret;
+	rc = dwadm_paged_search(d->ld, base, LDAP_SCOPE_ONELEVEL, filter,
+	    session_attrs, collect_one, &c, &stop);
+	/* Hidden and missing look the same, by design. */
+	if (rc == LDAP_NO_SUCH_OBJECT)
+		return dwadm_fail("%s: %s is missing or not readable by this "
+		    "identity (only Super Admins and root see sessions)",
+		    what, base);
+	if (rc != LDAP_SUCCESS)
+		return dwadm_ldap_fail(d->ld, rc, what);
+	return stop;
 }
 
 /* ---- list */

@@ -17,7 +17,6 @@
 
 #include "dwadm.h"
 
-#define PAGE_SIZE	500
 #define ADMIN_FILTER	"(objectClass=dwAdminUser)"
 #define CELL_MAX	1024	/* bytes of one cleaned table cell */
 #define ROWS_MAX	1000000	/* a sanity cap on the listing */
@@ -232,6 +231,12 @@ admins_base(const struct dwadm *d, char *out, size_t outsz)
 }
 
 static int
+collect_admin(void *arg, LDAP *ld, LDAPMessage *e)
+{
+	return rows_add(arg, ld, e) != 0 ? dwadm_fail("out of memory") : 0;
+}
+
+static int
 user_list(struct dwadm *d)
 {
 	static char *attrs[] = {
@@ -239,72 +244,26 @@ user_list(struct dwadm *d)
 		"dwPasswordChangedTime", NULL,
 	};
 	struct admin_rows	 rows;
-	struct berval		 cookie = { 0, NULL };
-	LDAPControl		*pctrl = NULL, *ctrls[2], **sctrls = NULL, *pr;
-	LDAPMessage		*res = NULL, *e;
 	char			 base[DWADM_DN_MAX];
-	ber_int_t		 total;
-	int			 rc, err, ret = DWADM_EXIT_FAIL;
+	int			 rc, stop, ret = DWADM_EXIT_FAIL;
 
 	memset(&rows, 0, sizeof(rows));
 	if (admins_base(d, base, sizeof(base)) != 0)
 		return DWADM_EXIT_FAIL;
 	if ((rc = dwadm_connect(d)) != 0)
 		return rc;
-	do {
-		rc = ldap_create_page_control(d->ld, PAGE_SIZE, &cookie, 0,
-		    &pctrl);
-		if (rc != LDAP_SUCCESS) {
-			ret = dwadm_ldap_fail(d->ld, rc, "cannot list admins");
-			goto out;
-		}
-		ctrls[0] = pctrl;
-		ctrls[1] = NULL;
-		rc = ldap_search_ext_s(d->ld, base, LDAP_SCOPE_ONELEVEL,
-		    ADMIN_FILTER, attrs, 0, ctrls, NULL, NULL, LDAP_NO_LIMIT,
-		    &res);
-		ldap_control_free(pctrl);
-		pctrl = NULL;
-		if (rc != LDAP_SUCCESS) {
-			ret = dwadm_ldap_fail(d->ld, rc, rc ==
-			    LDAP_NO_SUCH_OBJECT ? "cannot list admins (is the "
-			    "directory initialised?)" : "cannot list admins");
-			goto out;
-		}
-		for (e = ldap_first_entry(d->ld, res); e != NULL;
-		    e = ldap_next_entry(d->ld, e)) {
-			if (rows_add(&rows, d->ld, e) != 0) {
-				ret = dwadm_fail("out of memory");
-				goto out;
-			}
-		}
-		rc = ldap_parse_result(d->ld, res, &err, NULL, NULL, NULL,
-		    &sctrls, 0);
-		if (rc != LDAP_SUCCESS || err != LDAP_SUCCESS) {
-			ret = dwadm_ldap_fail(d->ld, rc != LDAP_SUCCESS ? rc :
-			    err, "cannot list admins");
-			goto out;
-		}
-		ldap_memfree(cookie.bv_val);
-		cookie.bv_val = NULL;
-		cookie.bv_len = 0;
-		pr = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, sctrls,
-		    NULL);
-		if (pr != NULL) {
-			rc = ldap_parse_pageresponse_control(d->ld, pr, &total,
-			    &cookie);
-			if (rc != LDAP_SUCCESS) {
-				ret = dwadm_ldap_fail(d->ld, rc,
-				    "cannot list admins");
-				goto out;
-			}
-		}
-		ldap_controls_free(sctrls);
-		sctrls = NULL;
-		ldap_msgfree(res);
-		res = NULL;
-	} while (cookie.bv_val != NULL && cookie.bv_len > 0);
-
+	rc = dwadm_paged_search(d->ld, base, LDAP_SCOPE_ONELEVEL,
+	    ADMIN_FILTER, attrs, collect_admin, &rows, &stop);
+	if (rc != LDAP_SUCCESS) {
+		ret = dwadm_ldap_fail(d->ld, rc, rc == LDAP_NO_SUCH_OBJECT ?
+		    "cannot list admins (is the directory initialised?)" :
+		    "cannot list admins");
+		goto out;
+	}
+	if (stop != 0) {
+		ret = stop;
+		goto out;
+	}
 	if (rows.n > 0)
 		qsort(rows.v, rows.n, sizeof(rows.v[0]), row_cmp);
 	if (d->json)
@@ -313,9 +272,6 @@ user_list(struct dwadm *d)
 		print_table(&rows);
 	ret = DWADM_EXIT_OK;
 out:
-	ldap_memfree(cookie.bv_val);
-	ldap_controls_free(sctrls);
-	ldap_msgfree(res);
 	rows_free(&rows);
 	return ret;
 }

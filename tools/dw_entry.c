@@ -120,3 +120,87 @@ out:
 	ldap_memfree(rest);
 	ldap_dnfree(parsed);
 }
+
+/* One page request: the control with the cookie of the last page. */
+static int
+paged_page(LDAP *ld, const char *base, int scope, const char *filter,
+    char **attrs, struct berval *cookie, LDAPMessage **res)
+{
+	LDAPControl	*pctrl = NULL, *ctrls[2];
+	int		 rc;
+
+	rc = ldap_create_page_control(ld, DWADM_PAGE_SIZE, cookie, 0, &pctrl);
+	if (rc != LDAP_SUCCESS)
+		return rc;
+	ctrls[0] = pctrl;
+	ctrls[1] = NULL;
+	rc = ldap_search_ext_s(ld, base, scope, filter, attrs, 0, ctrls, NULL,
+	    NULL, LDAP_NO_LIMIT, res);
+	ldap_control_free(pctrl);
+	return rc;
+}
+
+/* The result of a page and the cookie of the next (empty: no more). */
+static int
+paged_next(LDAP *ld, LDAPMessage *res, struct berval *cookie)
+{
+	LDAPControl	**sctrls = NULL, *pr;
+	ber_int_t	  total;
+	int		  rc, err;
+
+	ldap_memfree(cookie->bv_val);
+	cookie->bv_val = NULL;
+	cookie->bv_len = 0;
+	rc = ldap_parse_result(ld, res, &err, NULL, NULL, NULL, &sctrls, 0);
+	if (rc == LDAP_SUCCESS)
+		rc = err;
+	if (rc == LDAP_SUCCESS && (pr = ldap_control_find(
+	    LDAP_CONTROL_PAGEDRESULTS, sctrls, NULL)) != NULL)
+		rc = ldap_parse_pageresponse_control(ld, pr, &total, cookie);
+	ldap_controls_free(sctrls);
+	return rc;
+}
+
+/* Stopped before the last page: tell the server to drop the search. */
+static void
+paged_abandon(LDAP *ld, const char *base, int scope, const char *filter,
+    struct berval *cookie)
+{
+	LDAPControl	*pctrl = NULL, *ctrls[2] = { NULL, NULL };
+	LDAPMessage	*res = NULL;
+	char		*noattrs[] = { LDAP_NO_ATTRS, NULL };
+
+	if (ldap_create_page_control(ld, 0, cookie, 0, &pctrl) !=
+	    LDAP_SUCCESS)
+		return;
+	ctrls[0] = pctrl;
+	(void)ldap_search_ext_s(ld, base, scope, filter, noattrs, 0, ctrls,
+	    NULL, NULL, LDAP_NO_LIMIT, &res);
+	ldap_msgfree(res);
+	ldap_control_free(pctrl);
+}
+
+int
+dwadm_paged_search(LDAP *ld, const char *base, int scope, const char *filter,
+    char **attrs, dwadm_entry_fn fn, void *arg, int *stop)
+{
+	struct berval	 cookie = { 0, NULL };
+	LDAPMessage	*res = NULL, *e;
+	int		 rc;
+
+	*stop = 0;
+	do {
+		rc = paged_page(ld, base, scope, filter, attrs, &cookie, &res);
+		for (e = rc == LDAP_SUCCESS ? ldap_first_entry(ld, res) : NULL;
+		    e != NULL && *stop == 0; e = ldap_next_entry(ld, e))
+			*stop = fn(arg, ld, e);
+		if (rc == LDAP_SUCCESS)
+			rc = paged_next(ld, res, &cookie);
+		ldap_msgfree(res);
+		res = NULL;
+	} while (rc == LDAP_SUCCESS && *stop == 0 && cookie.bv_len > 0);
+	if (rc == LDAP_SUCCESS && *stop != 0 && cookie.bv_len > 0)
+		paged_abandon(ld, base, scope, filter, &cookie);
+	ldap_memfree(cookie.bv_val);
+	return rc;
+}

@@ -80,6 +80,8 @@ static const char usage_text[] =
 "            allowlist, idle timeout, lockout)\n"
 "  mfa       enroll in TOTP MFA, new recovery codes, reset an admin's MFA\n"
 "  session   list and kill live portal sessions\n"
+"  audit     search, export (CSV), verify and status of the audit log;\n"
+"            record an event\n"
 "  server    start, stop or inspect a local directory server\n"
 "\n"
 "Global options (before the command):\n"
@@ -298,6 +300,8 @@ main(int argc, char **argv)
 		rc = dwadm_cmd_mfa(&d, argc, argv);
 	else if (strcmp(cmd, "session") == 0)
 		rc = dwadm_cmd_session(&d, argc, argv);
+	else if (strcmp(cmd, "audit") == 0)
+		rc = dwadm_cmd_audit(&d, argc, argv);
 	else if (strcmp(cmd, "help") == 0)
 		rc = usage_ok();
 	else

@@ -215,6 +215,20 @@ int dwadm_connect_anon(struct dwadm *d);
 void dwadm_dn_to_email(const char *dn, const char *base, char *out,
     size_t outsz);
 
+/*
+ * Search with the paged-results control (RFC 2696, DWADM_PAGE_SIZE
+ * entries a page), so that memory stays flat at any size: fn(arg, ld, e)
+ * is called for each entry; a non-zero return stops the search (the
+ * server is told to drop the rest) and is stored in *stop.  Returns the
+ * LDAP result code of the search (LDAP_SUCCESS after a stop); prints
+ * nothing.
+ */
+#define DWADM_PAGE_SIZE		500
+typedef int (*dwadm_entry_fn)(void *arg, LDAP *ld, LDAPMessage *e);
+int dwadm_paged_search(LDAP *ld, const char *base, int scope,
+    const char *filter, char **attrs, dwadm_entry_fn fn, void *arg,
+    int *stop);
+
 /* ---- mail (dw_mail.c) */
 
 /*
@@ -239,6 +253,7 @@ int dwadm_cmd_authz(struct dwadm *d, int argc, char **argv);
 int dwadm_cmd_security(struct dwadm *d, int argc, char **argv);
 int dwadm_cmd_mfa(struct dwadm *d, int argc, char **argv);
 int dwadm_cmd_session(struct dwadm *d, int argc, char **argv);
+int dwadm_cmd_audit(struct dwadm *d, int argc, char **argv);
 
 /* user subcommands (cmd_invite.c, cmd_lifecycle.c): argv[0] is the
  * subcommand name. */
