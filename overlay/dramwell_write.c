@@ -344,6 +344,28 @@ dramwell_is_password(AttributeDescription *ad)
 	return ad->ad_type == slap_schema.si_ad_userPassword->ad_type;
 }
 
+/*
+ * An unlock (dwadm user unlock): the deletion of all of another admin's
+ * dwLockout, the one write of a server attribute a client may make.  The
+ * authorization of the write (dramwell_authz_check, before this) asked
+ * admin-users:write for a change to another admin; one's own lock stays.
+ */
+static int
+dramwell_is_unlock(Operation *op, Modifications *ml)
+{
+	static AttributeDescription *lockout;
+	const char *text = NULL;
+
+	if (lockout == NULL &&
+	    slap_str2ad("dwLockout", &lockout, &text) != LDAP_SUCCESS)
+		return 0;
+	return ml->sml_desc == lockout &&
+	       (ml->sml_op & LDAP_MOD_OP) == LDAP_MOD_DELETE &&
+	       (ml->sml_values == NULL || BER_BVISNULL(&ml->sml_values[0])) &&
+	       !BER_BVISEMPTY(&op->o_ndn) &&
+	       !dn_match(&op->o_ndn, &op->o_req_ndn);
+}
+
 static int
 dramwell_is_changed_time(AttributeDescription *ad)
 {
@@ -924,7 +946,8 @@ dramwell_modify_passwords(Operation *op, slap_overinst *on,
 		if (ml->sml_flags & SLAP_MOD_INTERNAL)
 			continue;
 		if ((name = dramwell_server_attr(ml->sml_desc,
-			 be_isroot(op))) != NULL) {
+			 be_isroot(op))) != NULL &&
+		    !dramwell_is_unlock(op, ml)) {
 			*text = dramwell_server_text(op, name);
 			return LDAP_CONSTRAINT_VIOLATION;
 		}

@@ -127,6 +127,37 @@ check_fail "but not bob's dwLockout" grep -q '^dwLockout' "$T/portal.out"
 
 # No password in any audit entry or log line.
 root_search -b "ou=audit,$DW_BASE" -o ldif-wrap=no >"$T/audit.ldif"
+# --- unlock: an admin with admin-users:write deletes another admin's
+# dwLockout (dwadm user unlock); nobody else, and never one's own state
+# (that would reset one's own failure count).
+ANN=$(ov_dn ann)
+now=$(date -u +%s)
+check "lock carl for an hour" lg_set "$CARL" dwLockout "3 $now $((now + 3600)) 1"
+check_match "carl is locked" 'Invalid credentials \(49\)' \
+    "$(ov_whoami "$CARL" "$T/carl.pw")"
+printf 'dn: %s\nchangetype: modify\ndelete: dwLockout\n' "$CARL" >"$T/unlock.ldif"
+ldapmodify -H "$DW_URI" -x -D "$(ov_dn dora)" -y "$T/dora.pw" \
+    -f "$T/unlock.ldif" >"$T/unlock.out" 2>&1
+check_fail "dora (support) cannot unlock carl" test $? -eq 0
+check_match "  carl is still locked" 'Invalid credentials \(49\)' \
+    "$(ov_whoami "$CARL" "$T/carl.pw")"
+check "ann (super-admin) unlocks carl" ldapmodify -H "$DW_URI" -x \
+    -D "$ANN" -y "$T/ann.pw" -f "$T/unlock.ldif"
+check_eq "  no dwLockout left" "" "$(lg_get "$CARL" dwLockout)"
+check_match "  carl gets in" "dn:$CARL" "$(ov_whoami "$CARL" "$T/carl.pw")"
+check_eq "  the unlock is audited" 1 "$(audit_count "(&(dwAuditActor=$ANN)(dwAuditTarget=$CARL)(dwAuditResult=0)(dwAuditDetail=attributes: dwLockout))")"
+check "ann has two failures on record" lg_set "$ANN" dwLockout "2 $now 0 0"
+printf 'dn: %s\nchangetype: modify\ndelete: dwLockout\n' "$ANN" >"$T/self.ldif"
+ldapmodify -H "$DW_URI" -x -D "$ANN" -y "$T/ann.pw" -f "$T/self.ldif" \
+    >"$T/self.out" 2>&1
+check_match "ann cannot clear her own failure count" \
+    'Constraint violation \(19\)' "$(cat "$T/self.out")"
+printf 'dn: %s\nchangetype: modify\nreplace: dwLockout\ndwLockout: 0 0 0 0\n' "$CARL" >"$T/set.ldif"
+ldapmodify -H "$DW_URI" -x -D "$ANN" -y "$T/ann.pw" -f "$T/set.ldif" \
+    >"$T/set.out" 2>&1
+check_match "nor may an admin write a lockout value" \
+    'Constraint violation \(19\)' "$(cat "$T/set.out")"
+
 for f in bob cat carl wrong; do
 	check_fail "audit holds no $f password" grep -qF "$(cat "$T/$f.pw")" \
 	    "$T/audit.ldif"
