@@ -277,6 +277,53 @@ utf8_next(const unsigned char *s, size_t len, size_t *i, uint32_t *cp)
 	return 0;
 }
 
+/*
+ * Code points a reader does not see as characters of their own: combining
+ * marks, zero-width and other format characters, variation selectors and
+ * tag characters.  Sorted, inclusive.
+ */
+static const struct {
+	uint32_t lo, hi;
+} invisible_ranges[] = {
+	{ 0x00ad, 0x00ad },	/* soft hyphen */
+	{ 0x0300, 0x036f },	/* combining diacritical marks */
+	{ 0x180b, 0x180f },	/* Mongolian variation selectors */
+	{ 0x1ab0, 0x1aff },	/* combining diacritical marks extended */
+	{ 0x1dc0, 0x1dff },	/* combining diacritical marks supplement */
+	{ 0x200b, 0x200f },	/* zero-width space .. right-to-left mark */
+	{ 0x202a, 0x202e },	/* bidirectional embeddings, overrides */
+	{ 0x2060, 0x2064 },	/* word joiner, invisible operators */
+	{ 0x2066, 0x206f },	/* bidirectional isolates, deprecated */
+	{ 0x20d0, 0x20ff },	/* combining marks for symbols */
+	{ 0xfe00, 0xfe0f },	/* variation selectors */
+	{ 0xfe20, 0xfe2f },	/* combining half marks */
+	{ 0xfeff, 0xfeff },	/* zero-width no-break space (BOM) */
+	{ 0xe0000, 0xe007f },	/* tags */
+	{ 0xe0100, 0xe01ef },	/* variation selectors supplement */
+};
+
+static bool
+cp_invisible(uint32_t cp)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(invisible_ranges) /
+	    sizeof(invisible_ranges[0]); i++) {
+		if (cp < invisible_ranges[i].lo)
+			return false;
+		if (cp <= invisible_ranges[i].hi)
+			return true;
+	}
+	return false;
+}
+
+/* C0 (NUL is refused before), DEL and C1. */
+static bool
+cp_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
 static unsigned
 popcount4(unsigned m)
 {
@@ -292,6 +339,7 @@ dw_passwd_quality(const char *pw, size_t pwlen, unsigned min_len,
 	size_t			 i = 0, chars = 0;
 	uint32_t		 cp;
 	unsigned		 classes = 0;
+	bool			 control = false;
 	int			 rc = DW_ERR_INVAL;
 
 	if (pw == NULL && pwlen != 0)
@@ -303,6 +351,11 @@ dw_passwd_quality(const char *pw, size_t pwlen, unsigned min_len,
 	while (i < pwlen) {
 		if (s[i] == '\0' || utf8_next(s, pwlen, &i, &cp) != 0)
 			goto out;
+		if (cp_control(cp))
+			control = true;
+		/* Only what a person sees counts, as length and class. */
+		if (cp_invisible(cp))
+			continue;
 		chars++;
 		if (cp >= 'a' && cp <= 'z')
 			classes |= CLASS_LOWER;
@@ -318,6 +371,8 @@ dw_passwd_quality(const char *pw, size_t pwlen, unsigned min_len,
 		reason = "password is empty";
 	else if (pwlen > DW_PASSWD_MAX)
 		reason = "password is too long";
+	else if (control)
+		reason = "password contains a control character";
 	else if (chars < min_len)
 		reason = "password is too short";
 	else if (popcount4(classes) < min_classes)

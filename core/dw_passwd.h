@@ -70,9 +70,16 @@ int dw_passwd_verify(const char *stored, size_t storedlen,
 
 /*
  * Password quality (length in UTF-8 characters, character classes:
- * lower, upper, digit, other).  0 if it passes; DW_ERR_INVAL for invalid
- * UTF-8 or a NUL byte; DW_ERR_DENIED otherwise, with *why set to a static
- * text naming the failed rule (never the password).  Overlong forms,
+ * lower, upper, digit, other).  Only characters a person sees count, for
+ * the length and for the classes: combining marks (U+0300-036F,
+ * U+1AB0-1AFF, U+1DC0-1DFF, U+20D0-20FF, U+FE20-FE2F), zero-width and
+ * other format characters (U+00AD, U+200B-200F, U+202A-202E,
+ * U+2060-2064, U+2066-206F, U+FEFF, U+E0000-E007F), and variation
+ * selectors (U+180B-180F, U+FE00-FE0F, U+E0100-E01EF) are not counted.
+ * A control character (C0, DEL, C1) is refused.  0 if it passes;
+ * DW_ERR_INVAL for invalid UTF-8 or a NUL byte; DW_ERR_DENIED otherwise,
+ * with *why set to a static text naming the failed rule (never the
+ * password).  Overlong forms,
  * surrogates and code points above U+10FFFF are invalid UTF-8.  An empty
  * password and one over DW_PASSWD_MAX bytes are denied whatever the
  * limits.  min_classes above 4: DW_ERR_RANGE.  why may be NULL and is
