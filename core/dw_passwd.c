@@ -455,6 +455,7 @@ out:
 
 #define CRACKLIB_DEFAULT_DICT	"/var/cache/cracklib/cracklib_dict"
 #define LOCAL_PART_MIN		3
+#define DOMAIN_LABEL_MIN	4
 
 /* cracklib is not thread-safe (static state in its dictionary code), and
  * slapd calls us from many threads. */
@@ -624,13 +625,81 @@ ascii_casestr(const char *hay, size_t hlen, const char *needle, size_t nlen)
 	return false;
 }
 
+/*
+ * pw (valid UTF-8: dw_passwd_quality passed) without its invisible code
+ * points, NUL-terminated, into *out (sodium_malloc, pwlen + 1 bytes; the
+ * caller wipes and frees it) and *outlen.
+ */
+static int
+visible_copy(const char *pw, size_t pwlen, char **out, size_t *outlen)
+{
+	const unsigned char	*s = (const unsigned char *)pw;
+	char			*buf;
+	size_t			 i = 0, start, n = 0;
+	uint32_t		 cp;
+
+	if (sodium_init() < 0)
+		return DW_ERR_CRYPTO;
+	if ((buf = sodium_malloc(pwlen + 1)) == NULL)
+		return DW_ERR_NOMEM;
+	while (i < pwlen) {
+		start = i;
+		if (utf8_next(s, pwlen, &i, &cp) != 0) {
+			sodium_memzero(buf, pwlen + 1);
+			sodium_free(buf);
+			return DW_ERR_INVAL;
+		}
+		if (!cp_invisible(cp)) {
+			memcpy(buf + n, pw + start, i - start);
+			n += i - start;
+		}
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*outlen = n;
+	return DW_OK;
+}
+
+/*
+ * Does pw contain a part of the e-mail address: the local part (the text
+ * before the last '@'; without '@' the whole value) of LOCAL_PART_MIN or
+ * more characters, or the first label of the domain (up to the first '.'
+ * after the last '@') of DOMAIN_LABEL_MIN or more?  NULL, or the reason.
+ */
+static const char *
+email_part_in(const char *pw, size_t pwlen, const char *email,
+    size_t emaillen)
+{
+	size_t	local, label;
+
+	for (local = emaillen; local > 0 && email[local - 1] != '@'; local--)
+		;
+	if (local == 0) {
+		/* No '@': the whole value is the name. */
+		return emaillen >= LOCAL_PART_MIN &&
+		    ascii_casestr(pw, pwlen, email, emaillen) ?
+		    "password contains the e-mail name" : NULL;
+	}
+	if (local - 1 >= LOCAL_PART_MIN &&
+	    ascii_casestr(pw, pwlen, email, local - 1))
+		return "password contains the e-mail name";
+	for (label = 0; local + label < emaillen &&
+	    email[local + label] != '.'; label++)
+		;
+	if (label >= DOMAIN_LABEL_MIN &&
+	    ascii_casestr(pw, pwlen, email + local, label))
+		return "password contains the e-mail domain";
+	return NULL;
+}
+
 int
 dw_passwd_policy_check(const char *pw, size_t pwlen,
     const struct dw_pw_rules *r, const char *email, size_t emaillen,
     const char **why)
 {
 	const char *reason = NULL;
-	size_t local;
+	char *vis = NULL;
+	size_t vislen = 0;
 	int rc;
 
 	if (r == NULL || (email == NULL && emaillen != 0))
@@ -639,21 +708,27 @@ dw_passwd_policy_check(const char *pw, size_t pwlen,
 	    &reason);
 	if (rc != DW_OK)
 		goto out;
-	if (email != NULL) {
-		for (local = emaillen; local > 0 && email[local - 1] != '@';
-		    local--)
-			;
-		/* No '@': the whole value is the name. */
-		local = local > 0 ? local - 1 : emaillen;
-		if (local >= LOCAL_PART_MIN &&
-		    ascii_casestr(pw, pwlen, email, local)) {
-			rc = DW_ERR_DENIED;
-			reason = "password contains the e-mail name";
-			goto out;
-		}
+	/* The remaining rules see what a person sees: an invisible
+	 * character inside a name or a word does not hide it. */
+	if ((rc = visible_copy(pw, pwlen, &vis, &vislen)) != DW_OK)
+		goto out;
+	if (email != NULL &&
+	    (reason = email_part_in(vis, vislen, email, emaillen)) != NULL) {
+		rc = DW_ERR_DENIED;
+		goto out;
 	}
-	rc = dw_passwd_dictionary(pw, pwlen, &reason);
+	if (vislen == 0) {
+		/* Possible only with a minimum length of 0. */
+		rc = DW_ERR_DENIED;
+		reason = "password has no visible character";
+		goto out;
+	}
+	rc = dw_passwd_dictionary(vis, vislen, &reason);
 out:
+	if (vis != NULL) {
+		sodium_memzero(vis, pwlen + 1);
+		sodium_free(vis);
+	}
 	if (rc == DW_ERR_DENIED && why != NULL)
 		*why = reason;
 	return rc;

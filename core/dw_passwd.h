@@ -106,13 +106,17 @@ struct dw_pw_rules {
 
 /*
  * Every quality rule for a new password, in this order, stopping at the
- * first that fails: dw_passwd_quality (UTF-8, length, classes); the
- * e-mail local part (the text before the last '@' of email, if email is
- * not NULL and the local part has 3 or more characters) must not occur in
- * the password, compared ASCII case-insensitively; the password must not
- * be in the common-password dictionary (dw_passwd_dictionary).  0 if it
- * passes; DW_ERR_DENIED with *why naming the rule ("too short", "contains
- * the e-mail name", "is in the common-password dictionary", ...), never
+ * first that fails: dw_passwd_quality (UTF-8, control characters, length,
+ * classes); then, on the password without its invisible characters (those
+ * dw_passwd_quality does not count): the e-mail local part (the text
+ * before the last '@' of email, if email is not NULL and the local part
+ * has 3 or more characters) must not occur in it, nor the first label of
+ * the e-mail domain (after the last '@', up to the first '.', if it has 4
+ * or more characters: "dramwell" of "x@dramwell.ai"), both compared ASCII
+ * case-insensitively; it must not be in the common-password dictionary
+ * (dw_passwd_dictionary).  0 if it passes; DW_ERR_DENIED with *why
+ * naming the rule ("too short", "contains the e-mail name", "contains the
+ * e-mail domain", "is in the common-password dictionary", ...), never
  * the password; DW_ERR_INVAL (bad UTF-8, NUL); DW_ERR_IO when the
  * dictionary cannot be read (fail closed: the password is refused).
  */

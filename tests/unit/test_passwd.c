@@ -589,8 +589,37 @@ test_policy_check(void **state)
 		ROW(S("Ok-2026-long!alice"), "ALICE@example.org", DW_ERR_DENIED,
 		    "password contains the e-mail name"),
 		ROW(S("xAlIcE-2026-long!"), "bob@example.org", DW_OK, NULL),
-		/* The domain is not the name. */
-		ROW(S("Example-2026-org!"), "bob@example.org", DW_OK, NULL),
+		/* The domain's first label (4 characters or more), ASCII
+		 * case-insensitive; the rest of the domain is not checked. */
+		ROW(S("Example-2026-org!"), "bob@example.org", DW_ERR_DENIED,
+		    "password contains the e-mail domain"),
+		ROW(S("x-DramWell-2026!"), "x@dramwell.ai", DW_ERR_DENIED,
+		    "password contains the e-mail domain"),
+		ROW(S("Zz-2026-DRAMWELL"), "xy@DramWell.ai", DW_ERR_DENIED,
+		    "password contains the e-mail domain"),
+		ROW(S("Zz-2026-acme-x!"), "bob@acme.example.org",
+		    DW_ERR_DENIED, "password contains the e-mail domain"),
+		ROW(S("Zz-2026-example!"), "bob@acme.example.org", DW_OK,
+		    NULL),
+		ROW(S("Zz-2026-dramwel!"), "x@dramwell.ai", DW_OK, NULL),
+		ROW(S("Zz-2026-ai-long!"), "x@dramwell.ai", DW_OK, NULL),
+		/* under 4 characters: ignored; exactly 4: checked */
+		ROW(S("Zz-2026-ibm-long!"), "bob@ibm.com", DW_OK, NULL),
+		ROW(S("Zz-2026-acme-long!"), "bob@acme.com", DW_ERR_DENIED,
+		    "password contains the e-mail domain"),
+		/* a domain without a dot is its own first label */
+		ROW(S("Zz-2026-localhost"), "bob@localhost", DW_ERR_DENIED,
+		    "password contains the e-mail domain"),
+		/* no domain: nothing to check */
+		ROW(S("Zz-2026-long-pw!"), "bob@", DW_OK, NULL),
+		ROW(S("Zz-2026-long-pw!"), "bob@.org", DW_OK, NULL),
+		/* Invisible characters hide neither a name nor a word. */
+		ROW(S("xAl\xe2\x80\x8biCe-2026-long!"), "alice@example.org",
+		    DW_ERR_DENIED, "password contains the e-mail name"),
+		ROW(S("xDram\xcc\x81well-2026-long!"), "x@dramwell.ai",
+		    DW_ERR_DENIED, "password contains the e-mail domain"),
+		ROW(S("Abcd\xef\xbb\xbf" "efgh1234!"), NULL, DW_ERR_DENIED,
+		    "password is too simplistic/systematic"),
 		/* Under 3 characters: ignored. */
 		ROW(S("xAl-2026-longer!"), "al@example.org", DW_OK, NULL),
 		ROW(S("xAli-2026-longer!"), "ali@example.org", DW_ERR_DENIED,
@@ -605,7 +634,7 @@ test_policy_check(void **state)
 		    "password is in the common-password dictionary"),
 		ROW(S("tK7#vQ2-mW9!zR4"), "alice@example.org", DW_OK, NULL),
 	};
-	const struct dw_pw_rules r8 = { 8, 3 };
+	const struct dw_pw_rules r8 = { 8, 3 }, r0 = { 0, 0 };
 	const char *why;
 	size_t i;
 	int rc;
@@ -625,6 +654,10 @@ test_policy_check(void **state)
 	}
 	assert_int_equal(dw_passwd_policy_check(S("tK7#vQ2-mW9!zR4"), NULL,
 	    NULL, 0, NULL), DW_ERR_INVAL);
+	/* Nothing visible is refused even without a minimum length. */
+	assert_int_equal(dw_passwd_policy_check(S(ZWSP9), &r0, NULL, 0,
+	    &why), DW_ERR_DENIED);
+	assert_string_equal(why, "password has no visible character");
 	/* The e-mail is compared over its given length only. */
 	assert_int_equal(dw_passwd_policy_check(S("xAlIcE-2026-long!"),
 	    &rules12_3, "alice@example.org", 2, &why), DW_OK);
