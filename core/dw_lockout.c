@@ -112,6 +112,17 @@ dw_lockout_check(const struct dw_lockout *l, int64_t now)
 	return now < l->until ? DW_DENY : DW_ALLOW;
 }
 
+enum dw_decision
+dw_lockout_locked(const struct dw_lockout *l, const struct dw_lockout_rules *r,
+    int64_t now)
+{
+	if (r == NULL)
+		return DW_DENY;
+	if (r->threshold == 0)
+		return DW_ALLOW;
+	return dw_lockout_check(l, now);
+}
+
 /* Has the window that began at first passed at now?  A first in the
  * future (clock set back) counts as passed: the count starts again. */
 static bool

@@ -46,8 +46,18 @@ void dw_lockout_init(struct dw_lockout *l);
 int dw_lockout_parse(const char *s, size_t len, struct dw_lockout *out);
 int dw_lockout_format(const struct dw_lockout *l, char *out, size_t outsz);
 
-/* DW_DENY while now < until. */
+/* DW_DENY while now < until, whatever the policy: see dw_lockout_locked. */
 enum dw_decision dw_lockout_check(const struct dw_lockout *l, int64_t now);
+
+/*
+ * Is the account locked under the policy r at now?  threshold 0 turns
+ * lockout off: DW_ALLOW, whatever state is stored (an account locked
+ * before lockout was turned off is not held).  Otherwise DW_DENY while
+ * now < until, and for l NULL (a stored state that does not parse: fail
+ * closed).  r NULL is DW_DENY.
+ */
+enum dw_decision dw_lockout_locked(const struct dw_lockout *l,
+    const struct dw_lockout_rules *r, int64_t now);
 
 /* Count one failure at now; true when this failure locked the account.
  * threshold 0, or a failure while still locked: nothing is counted. */

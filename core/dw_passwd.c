@@ -277,6 +277,53 @@ utf8_next(const unsigned char *s, size_t len, size_t *i, uint32_t *cp)
 	return 0;
 }
 
+/*
+ * Code points a reader does not see as characters of their own: combining
+ * marks, zero-width and other format characters, variation selectors and
+ * tag characters.  Sorted, inclusive.
+ */
+static const struct {
+	uint32_t lo, hi;
+} invisible_ranges[] = {
+	{ 0x00ad, 0x00ad },	/* soft hyphen */
+	{ 0x0300, 0x036f },	/* combining diacritical marks */
+	{ 0x180b, 0x180f },	/* Mongolian variation selectors */
+	{ 0x1ab0, 0x1aff },	/* combining diacritical marks extended */
+	{ 0x1dc0, 0x1dff },	/* combining diacritical marks supplement */
+	{ 0x200b, 0x200f },	/* zero-width space .. right-to-left mark */
+	{ 0x202a, 0x202e },	/* bidirectional embeddings, overrides */
+	{ 0x2060, 0x2064 },	/* word joiner, invisible operators */
+	{ 0x2066, 0x206f },	/* bidirectional isolates, deprecated */
+	{ 0x20d0, 0x20ff },	/* combining marks for symbols */
+	{ 0xfe00, 0xfe0f },	/* variation selectors */
+	{ 0xfe20, 0xfe2f },	/* combining half marks */
+	{ 0xfeff, 0xfeff },	/* zero-width no-break space (BOM) */
+	{ 0xe0000, 0xe007f },	/* tags */
+	{ 0xe0100, 0xe01ef },	/* variation selectors supplement */
+};
+
+static bool
+cp_invisible(uint32_t cp)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(invisible_ranges) /
+	    sizeof(invisible_ranges[0]); i++) {
+		if (cp < invisible_ranges[i].lo)
+			return false;
+		if (cp <= invisible_ranges[i].hi)
+			return true;
+	}
+	return false;
+}
+
+/* C0 (NUL is refused before), DEL and C1. */
+static bool
+cp_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
 static unsigned
 popcount4(unsigned m)
 {
@@ -292,6 +339,7 @@ dw_passwd_quality(const char *pw, size_t pwlen, unsigned min_len,
 	size_t			 i = 0, chars = 0;
 	uint32_t		 cp;
 	unsigned		 classes = 0;
+	bool			 control = false;
 	int			 rc = DW_ERR_INVAL;
 
 	if (pw == NULL && pwlen != 0)
@@ -303,6 +351,11 @@ dw_passwd_quality(const char *pw, size_t pwlen, unsigned min_len,
 	while (i < pwlen) {
 		if (s[i] == '\0' || utf8_next(s, pwlen, &i, &cp) != 0)
 			goto out;
+		if (cp_control(cp))
+			control = true;
+		/* Only what a person sees counts, as length and class. */
+		if (cp_invisible(cp))
+			continue;
 		chars++;
 		if (cp >= 'a' && cp <= 'z')
 			classes |= CLASS_LOWER;
@@ -318,6 +371,8 @@ dw_passwd_quality(const char *pw, size_t pwlen, unsigned min_len,
 		reason = "password is empty";
 	else if (pwlen > DW_PASSWD_MAX)
 		reason = "password is too long";
+	else if (control)
+		reason = "password contains a control character";
 	else if (chars < min_len)
 		reason = "password is too short";
 	else if (popcount4(classes) < min_classes)
@@ -400,6 +455,7 @@ out:
 
 #define CRACKLIB_DEFAULT_DICT	"/var/cache/cracklib/cracklib_dict"
 #define LOCAL_PART_MIN		3
+#define DOMAIN_LABEL_MIN	4
 
 /* cracklib is not thread-safe (static state in its dictionary code), and
  * slapd calls us from many threads. */
@@ -569,13 +625,81 @@ ascii_casestr(const char *hay, size_t hlen, const char *needle, size_t nlen)
 	return false;
 }
 
+/*
+ * pw (valid UTF-8: dw_passwd_quality passed) without its invisible code
+ * points, NUL-terminated, into *out (sodium_malloc, pwlen + 1 bytes; the
+ * caller wipes and frees it) and *outlen.
+ */
+static int
+visible_copy(const char *pw, size_t pwlen, char **out, size_t *outlen)
+{
+	const unsigned char	*s = (const unsigned char *)pw;
+	char			*buf;
+	size_t			 i = 0, start, n = 0;
+	uint32_t		 cp;
+
+	if (sodium_init() < 0)
+		return DW_ERR_CRYPTO;
+	if ((buf = sodium_malloc(pwlen + 1)) == NULL)
+		return DW_ERR_NOMEM;
+	while (i < pwlen) {
+		start = i;
+		if (utf8_next(s, pwlen, &i, &cp) != 0) {
+			sodium_memzero(buf, pwlen + 1);
+			sodium_free(buf);
+			return DW_ERR_INVAL;
+		}
+		if (!cp_invisible(cp)) {
+			memcpy(buf + n, pw + start, i - start);
+			n += i - start;
+		}
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*outlen = n;
+	return DW_OK;
+}
+
+/*
+ * Does pw contain a part of the e-mail address: the local part (the text
+ * before the last '@'; without '@' the whole value) of LOCAL_PART_MIN or
+ * more characters, or the first label of the domain (up to the first '.'
+ * after the last '@') of DOMAIN_LABEL_MIN or more?  NULL, or the reason.
+ */
+static const char *
+email_part_in(const char *pw, size_t pwlen, const char *email,
+    size_t emaillen)
+{
+	size_t	local, label;
+
+	for (local = emaillen; local > 0 && email[local - 1] != '@'; local--)
+		;
+	if (local == 0) {
+		/* No '@': the whole value is the name. */
+		return emaillen >= LOCAL_PART_MIN &&
+		    ascii_casestr(pw, pwlen, email, emaillen) ?
+		    "password contains the e-mail name" : NULL;
+	}
+	if (local - 1 >= LOCAL_PART_MIN &&
+	    ascii_casestr(pw, pwlen, email, local - 1))
+		return "password contains the e-mail name";
+	for (label = 0; local + label < emaillen &&
+	    email[local + label] != '.'; label++)
+		;
+	if (label >= DOMAIN_LABEL_MIN &&
+	    ascii_casestr(pw, pwlen, email + local, label))
+		return "password contains the e-mail domain";
+	return NULL;
+}
+
 int
 dw_passwd_policy_check(const char *pw, size_t pwlen,
     const struct dw_pw_rules *r, const char *email, size_t emaillen,
     const char **why)
 {
 	const char *reason = NULL;
-	size_t local;
+	char *vis = NULL;
+	size_t vislen = 0;
 	int rc;
 
 	if (r == NULL || (email == NULL && emaillen != 0))
@@ -584,21 +708,27 @@ dw_passwd_policy_check(const char *pw, size_t pwlen,
 	    &reason);
 	if (rc != DW_OK)
 		goto out;
-	if (email != NULL) {
-		for (local = emaillen; local > 0 && email[local - 1] != '@';
-		    local--)
-			;
-		/* No '@': the whole value is the name. */
-		local = local > 0 ? local - 1 : emaillen;
-		if (local >= LOCAL_PART_MIN &&
-		    ascii_casestr(pw, pwlen, email, local)) {
-			rc = DW_ERR_DENIED;
-			reason = "password contains the e-mail name";
-			goto out;
-		}
+	/* The remaining rules see what a person sees: an invisible
+	 * character inside a name or a word does not hide it. */
+	if ((rc = visible_copy(pw, pwlen, &vis, &vislen)) != DW_OK)
+		goto out;
+	if (email != NULL &&
+	    (reason = email_part_in(vis, vislen, email, emaillen)) != NULL) {
+		rc = DW_ERR_DENIED;
+		goto out;
 	}
-	rc = dw_passwd_dictionary(pw, pwlen, &reason);
+	if (vislen == 0) {
+		/* Possible only with a minimum length of 0. */
+		rc = DW_ERR_DENIED;
+		reason = "password has no visible character";
+		goto out;
+	}
+	rc = dw_passwd_dictionary(vis, vislen, &reason);
 out:
+	if (vis != NULL) {
+		sodium_memzero(vis, pwlen + 1);
+		sodium_free(vis);
+	}
 	if (rc == DW_ERR_DENIED && why != NULL)
 		*why = reason;
 	return rc;

@@ -70,9 +70,16 @@ int dw_passwd_verify(const char *stored, size_t storedlen,
 
 /*
  * Password quality (length in UTF-8 characters, character classes:
- * lower, upper, digit, other).  0 if it passes; DW_ERR_INVAL for invalid
- * UTF-8 or a NUL byte; DW_ERR_DENIED otherwise, with *why set to a static
- * text naming the failed rule (never the password).  Overlong forms,
+ * lower, upper, digit, other).  Only characters a person sees count, for
+ * the length and for the classes: combining marks (U+0300-036F,
+ * U+1AB0-1AFF, U+1DC0-1DFF, U+20D0-20FF, U+FE20-FE2F), zero-width and
+ * other format characters (U+00AD, U+200B-200F, U+202A-202E,
+ * U+2060-2064, U+2066-206F, U+FEFF, U+E0000-E007F), and variation
+ * selectors (U+180B-180F, U+FE00-FE0F, U+E0100-E01EF) are not counted.
+ * A control character (C0, DEL, C1) is refused.  0 if it passes;
+ * DW_ERR_INVAL for invalid UTF-8 or a NUL byte; DW_ERR_DENIED otherwise,
+ * with *why set to a static text naming the failed rule (never the
+ * password).  Overlong forms,
  * surrogates and code points above U+10FFFF are invalid UTF-8.  An empty
  * password and one over DW_PASSWD_MAX bytes are denied whatever the
  * limits.  min_classes above 4: DW_ERR_RANGE.  why may be NULL and is
@@ -99,13 +106,17 @@ struct dw_pw_rules {
 
 /*
  * Every quality rule for a new password, in this order, stopping at the
- * first that fails: dw_passwd_quality (UTF-8, length, classes); the
- * e-mail local part (the text before the last '@' of email, if email is
- * not NULL and the local part has 3 or more characters) must not occur in
- * the password, compared ASCII case-insensitively; the password must not
- * be in the common-password dictionary (dw_passwd_dictionary).  0 if it
- * passes; DW_ERR_DENIED with *why naming the rule ("too short", "contains
- * the e-mail name", "is in the common-password dictionary", ...), never
+ * first that fails: dw_passwd_quality (UTF-8, control characters, length,
+ * classes); then, on the password without its invisible characters (those
+ * dw_passwd_quality does not count): the e-mail local part (the text
+ * before the last '@' of email, if email is not NULL and the local part
+ * has 3 or more characters) must not occur in it, nor the first label of
+ * the e-mail domain (after the last '@', up to the first '.', if it has 4
+ * or more characters: "dramwell" of "x@dramwell.ai"), both compared ASCII
+ * case-insensitively; it must not be in the common-password dictionary
+ * (dw_passwd_dictionary).  0 if it passes; DW_ERR_DENIED with *why
+ * naming the rule ("too short", "contains the e-mail name", "contains the
+ * e-mail domain", "is in the common-password dictionary", ...), never
  * the password; DW_ERR_INVAL (bad UTF-8, NUL); DW_ERR_IO when the
  * dictionary cannot be read (fail closed: the password is refused).
  */

@@ -37,6 +37,8 @@ dw_session_idle_check(int64_t last, int64_t now, unsigned timeout)
 {
 	if (timeout == 0)
 		return DW_DENY;
+	if (elapsed(now, last) > DW_SESSION_SKEW)
+		return DW_DENY;
 	return elapsed(last, now) >= timeout ? DW_DENY : DW_ALLOW;
 }
 

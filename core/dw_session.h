@@ -19,10 +19,15 @@ int dw_session_id_new(char *out, size_t outsz);
 /* Exactly DW_SESSION_ID_LEN characters of [A-Za-z0-9_-]. */
 bool dw_session_id_form(const char *s, size_t len);
 
+/* How far a last activity may lie in the future (clock skew), seconds. */
+#define DW_SESSION_SKEW		60
+
 /*
- * The idle rule: idle = now - last (a last activity in the future counts
- * as idle 0).  Idle for timeout seconds or more is expired: DW_DENY.
- * timeout 0 is DW_DENY (fail closed).
+ * The idle rule: idle = now - last.  Idle for timeout seconds or more is
+ * expired: DW_DENY.  A last activity in the future by at most
+ * DW_SESSION_SKEW seconds counts as idle 0; further in the future it is
+ * DW_DENY (a clock gone wrong or a forged value would otherwise keep the
+ * session alive).  timeout 0 is DW_DENY (fail closed).
  */
 enum dw_decision dw_session_idle_check(int64_t last, int64_t now,
     unsigned timeout);

@@ -1843,9 +1843,31 @@ pd_dir_account(pam_handle_t *pamh, const struct pd_opts *o,
 }
 
 /*
+ * Delete the expired session sdn of dn, so that a longer timeout set
+ * later cannot bring it back.  The refusal stands whatever happens here;
+ * a failure is logged.  The log names the user, never the session id.
+ */
+static void
+pd_session_drop(pam_handle_t *pamh, LDAP *ld, const char *sdn,
+    const char *dn)
+{
+	int	lrc;
+
+	lrc = ldap_delete_ext_s(ld, sdn, NULL, NULL);
+	if (lrc == LDAP_SUCCESS)
+		pam_syslog(pamh, LOG_INFO, "expired session of %s deleted",
+		    dn);
+	else if (lrc != LDAP_NO_SUCH_OBJECT)
+		pam_syslog(pamh, LOG_ERR, "cannot delete the expired session "
+		    "of %s: %s", dn, ldap_err2string(lrc));
+}
+
+/*
  * The session named by DRAMWELL_SESSION: it must exist, belong to dn and
- * not be idle for the policy's timeout or longer (dw_session_idle_check);
- * its last activity is rewritten when dw_session_refresh_due says so.
+ * not be expired (dw_session_idle_check: idle for the policy's timeout or
+ * longer, or dated in the future beyond the clock skew); an expired one is
+ * deleted.  Its last activity is rewritten when dw_session_refresh_due
+ * says so.
  */
 static enum pd_status
 pd_session_check(pam_handle_t *pamh, const struct pd_opts *o, LDAP *ld,
@@ -1915,9 +1937,15 @@ pd_session_check(pam_handle_t *pamh, const struct pd_opts *o, LDAP *ld,
 	now = time(NULL);
 	if (dw_session_idle_check((int64_t)last, (int64_t)now,
 	    pol->idle_timeout) != DW_ALLOW) {
-		pam_syslog(pamh, LOG_NOTICE, "%s refused: the session was idle "
-		    "for %lld seconds (timeout %u)", dn,
-		    (long long)(now - last), pol->idle_timeout);
+		if (last > now)
+			pam_syslog(pamh, LOG_NOTICE, "%s refused: the session's "
+			    "last activity is %lld seconds in the future", dn,
+			    (long long)(last - now));
+		else
+			pam_syslog(pamh, LOG_NOTICE, "%s refused: the session "
+			    "was idle for %lld seconds (timeout %u)", dn,
+			    (long long)(now - last), pol->idle_timeout);
+		pd_session_drop(pamh, ld, sdn, dn);
 		goto out;
 	}
 	if (dw_session_refresh_due((int64_t)last, (int64_t)now)) {

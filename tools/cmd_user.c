@@ -1,6 +1,7 @@
 /*
- * cmd_user.c: "dwadm user list" and "dwadm user show EMAIL", and the
- * dispatch of the other user commands (cmd_invite.c, cmd_lifecycle.c).
+ * cmd_user.c: "dwadm user list", "dwadm user show EMAIL" and "dwadm user
+ * unlock EMAIL", and the dispatch of the other user commands
+ * (cmd_invite.c, cmd_lifecycle.c).
  *
  * Only named, non-secret attributes are requested: never userPassword,
  * dwMfaSecret, dwRecoveryCodeHash or dwInviteTokenHash (not even "*").
@@ -33,6 +34,7 @@ static const char user_help[] =
 "       dwadm [global options] user set-role EMAIL ROLE\n"
 "       dwadm [global options] user deactivate EMAIL\n"
 "       dwadm [global options] user reactivate EMAIL\n"
+"       dwadm [global options] user unlock EMAIL\n"
 "\n"
 "  list            every admin: e-mail, name, role, status and when the\n"
 "                  password was last changed, sorted by e-mail; with\n"
@@ -46,6 +48,7 @@ static const char user_help[] =
 "  set-role        change an admin's role\n"
 "  deactivate      refuse an admin's binds and end their sessions\n"
 "  reactivate      make a deactivated admin active again (Super Admin)\n"
+"  unlock          lift a lockout after failed logins and clear the count\n"
 "\n"
 "  --json       print JSON instead of a table (list, show)\n"
 "  -h, --help   this help; \"dwadm user COMMAND --help\" for a command\n"
@@ -66,6 +69,12 @@ static const char show_help[] =
 "\n"
 "Show one admin's attributes.  Secrets are never requested or shown.\n"
 "--json prints one object.\n";
+
+static const char unlock_help[] =
+"usage: dwadm [global options] user unlock EMAIL\n"
+"\n"
+"Lift the admin's lockout after failed logins and clear their count of\n"
+"failures (the dwLockout attribute).  Needs admin-users:write.\n";
 
 /* ---- values */
 
@@ -401,6 +410,44 @@ out:
 	return ret;
 }
 
+/*
+ * Delete the admin's whole dwLockout attribute (an LDAP modify with one
+ * "delete: dwLockout" item and no values); the overlay decides who may.
+ */
+static int
+user_unlock(struct dwadm *d, const char *arg)
+{
+	char		 email[DW_EMAIL_MAX + 1], dn[DWADM_DN_MAX];
+	char		 what[DW_EMAIL_MAX + 64];
+	LDAPMod		 mod, *mods[2] = { &mod, NULL };
+	int		 rc;
+
+	if ((rc = dwadm_email_arg("user unlock", arg, email,
+	    sizeof(email))) != 0)
+		return rc;
+	if ((rc = dwadm_admin_dn(d->base, email, dn, sizeof(dn))) != 0)
+		return rc;
+	if ((rc = dwadm_connect(d)) != 0)
+		return rc;
+	mod.mod_op = LDAP_MOD_DELETE;
+	mod.mod_type = "dwLockout";
+	mod.mod_values = NULL;
+	rc = ldap_modify_ext_s(d->ld, dn, mods, NULL, NULL);
+	if (rc == LDAP_NO_SUCH_ATTRIBUTE) {
+		(void)printf("%s is not locked (no failed logins counted)\n",
+		    email);
+		return DWADM_EXIT_OK;
+	}
+	if (rc == LDAP_NO_SUCH_OBJECT)
+		return dwadm_fail("no such admin: %s", email);
+	if (rc != LDAP_SUCCESS) {
+		(void)snprintf(what, sizeof(what), "cannot unlock %s", email);
+		return dwadm_ldap_fail(d->ld, rc, what);
+	}
+	(void)printf("unlocked %s\n", email);
+	return DWADM_EXIT_OK;
+}
+
 /* ---- dispatch */
 
 static const struct option user_opts[] = {
@@ -443,6 +490,8 @@ dwadm_cmd_user(struct dwadm *d, int argc, char **argv)
 		help = list_help;
 	else if (strcmp(sub, "show") == 0)
 		help = show_help;
+	else if (strcmp(sub, "unlock") == 0)
+		help = unlock_help;
 	else
 		return dwadm_usage_error("user: unknown command \"%s\" (see "
 		    "dwadm user --help)", sub);
@@ -453,6 +502,9 @@ dwadm_cmd_user(struct dwadm *d, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", user_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
+			if (strcmp(sub, "unlock") == 0)
+				return dwadm_usage_error("user unlock: --json "
+				    "belongs to user list and user show");
 			d->json = true;
 			break;
 		case 'p':
@@ -478,6 +530,9 @@ dwadm_cmd_user(struct dwadm *d, int argc, char **argv)
 		return pending ? dwadm_user_list_pending(d) : user_list(d);
 	}
 	if (optind + 1 != argc)
-		return dwadm_usage_error("user show takes one e-mail address");
+		return dwadm_usage_error("user %s takes one e-mail address",
+		    sub);
+	if (strcmp(sub, "unlock") == 0)
+		return user_unlock(d, argv[optind]);
 	return user_show(d, argv[optind]);
 }

@@ -3,7 +3,9 @@
 # exports DRAMWELL_SESSION; acct_mgmt with that id (the portal's call on
 # every request) refuses a session idle for the policy's timeout or longer
 # (899 s allowed and refreshed, 900 and 901 refused against 900, with the
-# stored last activity set as the rootdn: no sleeping), a deleted or
+# stored last activity set as the rootdn: no sleeping) and deletes it, so
+# that raising the timeout later cannot revive it; it refuses (and
+# deletes) one last active more than 60 s in the future; a deleted or
 # killed session, another user's, a malformed id, a deactivated account
 # and a disallowed address; it refreshes the last activity at most once a
 # minute and exports the role and permissions fresh each time;
@@ -38,28 +40,38 @@ dwSessionLastActivity: $2
 EOF
 }
 
-# idle_try ID USER SECONDS: store a last activity SECONDS before now, run
-# acct_mgmt with the session, and repeat until the clock did not move to
-# another second meanwhile (so that the module's now is the test's now).
-# Sets IDLE_STAMP (what was stored) and IDLE_NOW (the time of the run).
+# idle_try USER SECONDS: store a last activity SECONDS before now on the
+# session $sid, run acct_mgmt with it, and repeat until the clock did not
+# move to another second meanwhile (so that the module's now is the test's
+# now); a session deleted as expired on such a run is replaced by a new
+# one (new_session) first.  Sets IDLE_STAMP (what was stored) and IDLE_NOW
+# (the time of the run).
 idle_try() {
 	it_n=0
 	while :; do
 		IDLE_NOW=$(date +%s)
-		IDLE_STAMP=$(date -u -d "@$((IDLE_NOW - $3))" +%Y%m%d%H%M%SZ)
-		set_last "$1" "$IDLE_STAMP" || {
+		IDLE_STAMP=$(date -u -d "@$((IDLE_NOW - $2))" +%Y%m%d%H%M%SZ)
+		set_last "$sid" "$IDLE_STAMP" || {
 			cat "$T/setlast.out"
 			fail "store the last activity"
 			return
 		}
-		drive dw "$2" "" -e -E "DRAMWELL_SESSION=$1" acct_mgmt
+		drive dw "$1" "" -e -E "DRAMWELL_SESSION=$sid" acct_mgmt
 		[ "$(date +%s)" = "$IDLE_NOW" ] && break
 		it_n=$((it_n + 1))
 		if [ $it_n -ge 30 ]; then
 			fail "idle_try: the clock kept moving"
 			break
 		fi
+		[ -n "$(session_attr "$sid" dwSessionUser)" ] || new_session
 	done
+}
+
+# new_session: log alice in and open a session; its id in sid.
+new_session() {
+	drive dw alice@dramwell.ai "$PW_ALICE" -e authenticate open_session
+	check_eq "new session: open_session" PAM_SUCCESS "$DRIVE_open_session"
+	sid=$DRIVE_SESSION
 }
 
 # --- open a session after a login, in one handle
@@ -89,39 +101,78 @@ check_match "live session: role exported" '^env DRAMWELL_ROLE=super-admin$' \
     "$DRIVE_OUT"
 
 # --- idle time against a 900-second timeout
-idle_try "$sid" alice@dramwell.ai 899
+idle_try alice@dramwell.ai 899
 check_eq "idle 899 s: allowed" PAM_SUCCESS "$DRIVE_acct_mgmt"
 check_eq "idle 899 s: last activity refreshed to now" \
     "$(date -u -d "@$IDLE_NOW" +%Y%m%d%H%M%SZ)" \
     "$(session_attr "$sid" dwSessionLastActivity)"
-idle_try "$sid" alice@dramwell.ai 900
+idle_try alice@dramwell.ai 900
 check_eq "idle 900 s (the timeout): refused" PAM_AUTH_ERR "$DRIVE_acct_mgmt"
 check_fail "idle 900 s: no role exported" grep -Eq "DRAMWELL_(ROLE|PERMISSIONS)" "$T/drive.out"
-check_eq "idle 900 s: not refreshed" "$IDLE_STAMP" \
-    "$(session_attr "$sid" dwSessionLastActivity)"
-idle_try "$sid" alice@dramwell.ai 901
+check_eq "idle 900 s: the expired session is deleted" "" \
+    "$(session_attr "$sid" dwSessionUser)"
+new_session
+idle_try alice@dramwell.ai 901
 check_eq "idle 901 s: refused" PAM_AUTH_ERR "$DRIVE_acct_mgmt"
+check_eq "idle 901 s: deleted" "" "$(session_attr "$sid" dwSessionUser)"
+
+# An expired session stays expired: raising the timeout (to a day, more
+# than it was idle) before the overlay's purge runs does not bring it back.
+new_session
+idle_try alice@dramwell.ai 7200
+check_eq "idle two hours: refused" PAM_AUTH_ERR "$DRIVE_acct_mgmt"
+check_eq "idle two hours: deleted" "" "$(session_attr "$sid" dwSessionUser)"
+check "dwadm security set session-timeout=86400" "$DWADM" \
+    -H "$DW_LDAPI_URI" -Y EXTERNAL security set session-timeout=86400
+drive dw alice@dramwell.ai "" -e -E "DRAMWELL_SESSION=$sid" acct_mgmt
+check_eq "timeout raised afterwards: still refused" PAM_AUTH_ERR \
+    "$DRIVE_acct_mgmt"
+check_eq "timeout raised afterwards: no entry" "" \
+    "$(session_attr "$sid" dwSessionUser)"
+policy_set dwSessionIdleTimeout 900
+
+# A last activity in the future: within the 60 s clock skew it is idle 0
+# (and set back to now); beyond it the session is refused and deleted.
+new_session
+idle_try alice@dramwell.ai -60
+check_eq "60 s in the future: allowed" PAM_SUCCESS "$DRIVE_acct_mgmt"
+check_eq "60 s in the future: set back to now" \
+    "$(date -u -d "@$IDLE_NOW" +%Y%m%d%H%M%SZ)" \
+    "$(session_attr "$sid" dwSessionLastActivity)"
+idle_try alice@dramwell.ai -61
+check_eq "61 s in the future: refused" PAM_AUTH_ERR "$DRIVE_acct_mgmt"
+check_eq "61 s in the future: deleted" "" \
+    "$(session_attr "$sid" dwSessionUser)"
+new_session
+set_last "$sid" 20991231235959Z
+drive dw alice@dramwell.ai "" -e -E "DRAMWELL_SESSION=$sid" acct_mgmt
+check_eq "last activity in 2099: refused" PAM_AUTH_ERR "$DRIVE_acct_mgmt"
+check_eq "last activity in 2099: deleted" "" \
+    "$(session_attr "$sid" dwSessionUser)"
+new_session
 
 # At most one write per minute: 59 s idle is left alone, 60 s refreshed.
-idle_try "$sid" alice@dramwell.ai 59
+idle_try alice@dramwell.ai 59
 check_eq "idle 59 s: allowed" PAM_SUCCESS "$DRIVE_acct_mgmt"
 check_eq "idle 59 s: not rewritten" "$IDLE_STAMP" \
     "$(session_attr "$sid" dwSessionLastActivity)"
-idle_try "$sid" alice@dramwell.ai 60
+idle_try alice@dramwell.ai 60
 check_eq "idle 60 s: allowed" PAM_SUCCESS "$DRIVE_acct_mgmt"
 check_eq "idle 60 s: rewritten" "$(date -u -d "@$IDLE_NOW" +%Y%m%d%H%M%SZ)" \
     "$(session_attr "$sid" dwSessionLastActivity)"
 
 # A shorter timeout holds for the next request.
-idle_try "$sid" alice@dramwell.ai 120
+idle_try alice@dramwell.ai 120
 check_eq "idle 120 s, timeout 900: allowed" PAM_SUCCESS "$DRIVE_acct_mgmt"
 policy_set dwSessionIdleTimeout 60
-idle_try "$sid" alice@dramwell.ai 120
+idle_try alice@dramwell.ai 120
 check_eq "idle 120 s, timeout lowered to 60: refused" PAM_AUTH_ERR \
     "$DRIVE_acct_mgmt"
 policy_set dwSessionIdleTimeout 900
-idle_try "$sid" alice@dramwell.ai 0
-check_eq "fresh again: allowed" PAM_SUCCESS "$DRIVE_acct_mgmt"
+drive dw alice@dramwell.ai "" -e -E "DRAMWELL_SESSION=$sid" acct_mgmt
+check_eq "timeout back to 900: the expired session stays refused" \
+    PAM_AUTH_ERR "$DRIVE_acct_mgmt"
+new_session
 
 # --- ids that are not this user's live session
 drive dw dev@dramwell.ai "" -e -E "DRAMWELL_SESSION=$sid" acct_mgmt

@@ -163,6 +163,49 @@ test_off(void **state)
 	dw_lockout_success(NULL);
 }
 
+/* The lock decision under a policy: threshold 0 holds no lock. */
+static void
+test_locked(void **state)
+{
+	static const struct dw_lockout_rules off = { 0, 900, 900 };
+	static const struct dw_lockout locked = { 0, 0, NOW + 900, 1 };
+	static const struct dw_lockout longest = { 3, NOW - 10, INT64_MAX,
+	    16 };
+	static const struct dw_lockout expired = { 0, 0, NOW, 1 };
+	static const struct dw_lockout empty = { 0, 0, 0, 0 };
+	static const struct {
+		int				 line;
+		const struct dw_lockout		*l;	/* NULL: malformed */
+		const struct dw_lockout_rules	*r;
+		int64_t				 now;
+		enum dw_decision		 want;
+	} t[] = {
+		/* lockout on: the stored state decides */
+		ROW(&locked, &rules, NOW, DW_DENY),
+		ROW(&locked, &rules, NOW + 899, DW_DENY),
+		ROW(&locked, &rules, NOW + 900, DW_ALLOW),
+		ROW(&longest, &rules, NOW, DW_DENY),
+		ROW(&expired, &rules, NOW, DW_ALLOW),
+		ROW(&empty, &rules, NOW, DW_ALLOW),
+		ROW(NULL, &rules, NOW, DW_DENY),	/* fail closed */
+		/* lockout off: no lock holds, whatever is stored */
+		ROW(&locked, &off, NOW, DW_ALLOW),
+		ROW(&locked, &off, NOW + 899, DW_ALLOW),
+		ROW(&longest, &off, NOW, DW_ALLOW),
+		ROW(&empty, &off, NOW, DW_ALLOW),
+		ROW(NULL, &off, NOW, DW_ALLOW),
+		/* no policy: fail closed */
+		ROW(&empty, NULL, NOW, DW_DENY),
+		ROW(NULL, NULL, NOW, DW_DENY),
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (dw_lockout_locked(t[i].l, t[i].r, t[i].now) != t[i].want)
+			fail_msg("row at line %d: wrong decision", t[i].line);
+}
+
 static void
 test_parse(void **state)
 {
@@ -384,6 +427,7 @@ main(void)
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_doubling),
 		cmocka_unit_test(test_off),
+		cmocka_unit_test(test_locked),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_throttle),

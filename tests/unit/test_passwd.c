@@ -20,6 +20,12 @@
 #define S(x)	x, sizeof(x) - 1
 #define ROW(...)	{ __LINE__, __VA_ARGS__ }
 
+/* Nine U+200B (zero-width space), nine U+0301 (combining acute). */
+#define ZWSP9	"\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8b" \
+		"\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8b"
+#define COMB9	"\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81" \
+		"\xcc\x81\xcc\x81\xcc\x81"
+
 static const struct dw_argon2_params min_params = {
 	DW_ARGON2_MIN_T, DW_ARGON2_MIN_M_KIB
 };
@@ -396,6 +402,90 @@ test_quality(void **state)
 		ROW(S("Abcdefgh1234\0"), 12, 3, DW_ERR_INVAL, NULL),
 		/* classes beyond four cannot be met */
 		ROW(S("Abcdefgh1234!"), 12, 5, DW_ERR_RANGE, NULL),
+		/* Invisible code points count neither as length nor as a
+		 * class: "Aa1" and nine of each is 3 characters. */
+		ROW(S("Aa1" ZWSP9), 12, 3, DW_ERR_DENIED, "short"),
+		ROW(S("Aa1" COMB9), 12, 3, DW_ERR_DENIED, "short"),
+		ROW(S("Aa1" ZWSP9), 3, 3, DW_OK, NULL),
+		ROW(S("Aa1" ZWSP9), 3, 4, DW_ERR_DENIED, "classes"),
+		/* the edges of each range, after 12 visible characters */
+		ROW(S("Abcdefgh123" "\xcc\x80"), 12, 3, DW_ERR_DENIED, "short"),
+		ROW(S("Abcdefgh123" "\xcd\xaf"), 12, 3, DW_ERR_DENIED, "short"),
+		ROW(S("Abcdefgh123" "\xe1\xaa\xb0"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xe1\xab\xbf"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xe1\xb7\x80"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xe1\xb7\xbf"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xe2\x83\x90"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xe2\x83\xbf"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xef\xb8\xa0"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xef\xb8\xaf"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xc2\xad"), 12, 3, DW_ERR_DENIED, "short"),
+		ROW(S("Abcdefgh123" "\xe2\x80\x8b"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xe2\x80\x8f"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xe2\x80\xaa"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xe2\x80\xae"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xe2\x81\xa0"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xe2\x81\xa4"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xe2\x81\xa6"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xe2\x81\xaf"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xef\xbb\xbf"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xef\xb8\x80"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xef\xb8\x8f"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xe1\xa0\x8b"), 12, 3, DW_ERR_DENIED,
+		    "short"),
+		ROW(S("Abcdefgh123" "\xf3\xa0\x80\x81"), 12, 3,
+		    DW_ERR_DENIED, "short"),
+		ROW(S("Abcdefgh123" "\xf3\xa0\x84\x80"), 12, 3,
+		    DW_ERR_DENIED, "short"),
+		ROW(S("Abcdefgh123" "\xf3\xa0\x87\xaf"), 12, 3,
+		    DW_ERR_DENIED, "short"),
+		/* just outside the ranges: visible, counted */
+		ROW(S("Abcdefgh123" "\xcb\xbf"), 12, 3, DW_OK, NULL),
+		ROW(S("Abcdefgh123" "\xcd\xb0"), 12, 3, DW_OK, NULL),
+		ROW(S("Abcdefgh123" "\xe2\x80\x90"), 12, 3, DW_OK, NULL),
+		ROW(S("Abcdefgh123" "\xe2\x80\xaf"), 12, 3, DW_OK, NULL),
+		ROW(S("Abcdefgh123" "\xe2\x81\x9f"), 12, 3, DW_OK, NULL),
+		ROW(S("Abcdefgh123" "\xe2\x84\x80"), 12, 3, DW_OK, NULL),
+		ROW(S("Abcdefgh123" "\xef\xb8\x90"), 12, 3, DW_OK, NULL),
+		ROW(S("Abcdefgh123" "\xef\xbb\xbe"), 12, 3, DW_OK, NULL),
+		ROW(S("Abcdefgh123" "\xc2\xac"), 12, 3, DW_OK, NULL),
+		/* nothing visible at all */
+		ROW(S(ZWSP9), 1, 1, DW_ERR_DENIED, "short"),
+		ROW(S(ZWSP9), 0, 0, DW_OK, NULL),
+		/* control characters: C0, DEL, C1, whatever the length */
+		ROW(S("Abcdefgh1234\x01"), 12, 3, DW_ERR_DENIED, "control"),
+		ROW(S("Abcdefgh1234\t"), 12, 3, DW_ERR_DENIED, "control"),
+		ROW(S("Abcdefgh1234\n"), 12, 3, DW_ERR_DENIED, "control"),
+		ROW(S("Abcdefgh1234\r"), 12, 3, DW_ERR_DENIED, "control"),
+		ROW(S("\x1b[0mAbcdefgh1234"), 12, 3, DW_ERR_DENIED, "control"),
+		ROW(S("Abcdefgh1234\x1f"), 12, 3, DW_ERR_DENIED, "control"),
+		ROW(S("Abcdefgh1234\x7f"), 12, 3, DW_ERR_DENIED, "control"),
+		ROW(S("Abcdefgh1234\xc2\x80"), 12, 3, DW_ERR_DENIED, "control"),
+		ROW(S("Abcdefgh1234\xc2\x9f"), 12, 3, DW_ERR_DENIED, "control"),
+		ROW(S("\x7f"), 0, 0, DW_ERR_DENIED, "control"),
+		/* their neighbours are ordinary */
+		ROW(S("Abcdefgh1234 "), 12, 3, DW_OK, NULL),
+		ROW(S("Abcdefgh1234~"), 12, 3, DW_OK, NULL),
+		ROW(S("Abcdefgh1234\xc2\xa0"), 12, 3, DW_OK, NULL),
 	};
 	char		 big[DW_PASSWD_MAX + 1];
 	const char	*why;
@@ -499,8 +589,37 @@ test_policy_check(void **state)
 		ROW(S("Ok-2026-long!alice"), "ALICE@example.org", DW_ERR_DENIED,
 		    "password contains the e-mail name"),
 		ROW(S("xAlIcE-2026-long!"), "bob@example.org", DW_OK, NULL),
-		/* The domain is not the name. */
-		ROW(S("Example-2026-org!"), "bob@example.org", DW_OK, NULL),
+		/* The domain's first label (4 characters or more), ASCII
+		 * case-insensitive; the rest of the domain is not checked. */
+		ROW(S("Example-2026-org!"), "bob@example.org", DW_ERR_DENIED,
+		    "password contains the e-mail domain"),
+		ROW(S("x-DramWell-2026!"), "x@dramwell.ai", DW_ERR_DENIED,
+		    "password contains the e-mail domain"),
+		ROW(S("Zz-2026-DRAMWELL"), "xy@DramWell.ai", DW_ERR_DENIED,
+		    "password contains the e-mail domain"),
+		ROW(S("Zz-2026-acme-x!"), "bob@acme.example.org",
+		    DW_ERR_DENIED, "password contains the e-mail domain"),
+		ROW(S("Zz-2026-example!"), "bob@acme.example.org", DW_OK,
+		    NULL),
+		ROW(S("Zz-2026-dramwel!"), "x@dramwell.ai", DW_OK, NULL),
+		ROW(S("Zz-2026-ai-long!"), "x@dramwell.ai", DW_OK, NULL),
+		/* under 4 characters: ignored; exactly 4: checked */
+		ROW(S("Zz-2026-ibm-long!"), "bob@ibm.com", DW_OK, NULL),
+		ROW(S("Zz-2026-acme-long!"), "bob@acme.com", DW_ERR_DENIED,
+		    "password contains the e-mail domain"),
+		/* a domain without a dot is its own first label */
+		ROW(S("Zz-2026-localhost"), "bob@localhost", DW_ERR_DENIED,
+		    "password contains the e-mail domain"),
+		/* no domain: nothing to check */
+		ROW(S("Zz-2026-long-pw!"), "bob@", DW_OK, NULL),
+		ROW(S("Zz-2026-long-pw!"), "bob@.org", DW_OK, NULL),
+		/* Invisible characters hide neither a name nor a word. */
+		ROW(S("xAl\xe2\x80\x8biCe-2026-long!"), "alice@example.org",
+		    DW_ERR_DENIED, "password contains the e-mail name"),
+		ROW(S("xDram\xcc\x81well-2026-long!"), "x@dramwell.ai",
+		    DW_ERR_DENIED, "password contains the e-mail domain"),
+		ROW(S("Abcd\xef\xbb\xbf" "efgh1234!"), NULL, DW_ERR_DENIED,
+		    "password is too simplistic/systematic"),
 		/* Under 3 characters: ignored. */
 		ROW(S("xAl-2026-longer!"), "al@example.org", DW_OK, NULL),
 		ROW(S("xAli-2026-longer!"), "ali@example.org", DW_ERR_DENIED,
@@ -515,7 +634,7 @@ test_policy_check(void **state)
 		    "password is in the common-password dictionary"),
 		ROW(S("tK7#vQ2-mW9!zR4"), "alice@example.org", DW_OK, NULL),
 	};
-	const struct dw_pw_rules r8 = { 8, 3 };
+	const struct dw_pw_rules r8 = { 8, 3 }, r0 = { 0, 0 };
 	const char *why;
 	size_t i;
 	int rc;
@@ -535,6 +654,10 @@ test_policy_check(void **state)
 	}
 	assert_int_equal(dw_passwd_policy_check(S("tK7#vQ2-mW9!zR4"), NULL,
 	    NULL, 0, NULL), DW_ERR_INVAL);
+	/* Nothing visible is refused even without a minimum length. */
+	assert_int_equal(dw_passwd_policy_check(S(ZWSP9), &r0, NULL, 0,
+	    &why), DW_ERR_DENIED);
+	assert_string_equal(why, "password has no visible character");
 	/* The e-mail is compared over its given length only. */
 	assert_int_equal(dw_passwd_policy_check(S("xAlIcE-2026-long!"),
 	    &rules12_3, "alice@example.org", 2, &why), DW_OK);

@@ -98,8 +98,16 @@ test_idle(void **state)
 		ROW(NOW - 899, NOW, 900, DW_ALLOW),
 		ROW(NOW - 900, NOW, 900, DW_DENY),
 		ROW(NOW - 901, NOW, 900, DW_DENY),
-		ROW(NOW + 1, NOW, 900, DW_ALLOW),	/* future: idle 0 */
-		ROW(NOW + 100000, NOW, 900, DW_ALLOW),
+		/* In the future: idle 0 within the clock skew, refused
+		 * beyond it (whatever the timeout). */
+		ROW(NOW + 1, NOW, 900, DW_ALLOW),
+		ROW(NOW + 60, NOW, 900, DW_ALLOW),
+		ROW(NOW + 61, NOW, 900, DW_DENY),
+		ROW(NOW + 61, NOW, 86400, DW_DENY),
+		ROW(NOW + 3600, NOW, 900, DW_DENY),
+		ROW(NOW + 100000, NOW, 900, DW_DENY),
+		ROW(NOW + 60, NOW, 1, DW_ALLOW),
+		ROW(INT64_MAX, NOW, 86400, DW_DENY),
 		ROW(NOW, NOW, 0, DW_DENY),		/* fail closed */
 		ROW(NOW + 10, NOW, 0, DW_DENY),
 		ROW(NOW - 59, NOW, 60, DW_ALLOW),
@@ -107,7 +115,9 @@ test_idle(void **state)
 		ROW(NOW - 86399, NOW, 86400, DW_ALLOW),
 		ROW(0, NOW, 86400, DW_DENY),
 		ROW(INT64_MIN, INT64_MAX, 86400, DW_DENY),	/* no overflow */
-		ROW(INT64_MAX, INT64_MIN, 86400, DW_ALLOW),
+		ROW(INT64_MAX, INT64_MIN, 86400, DW_DENY),
+		ROW(0, -60, 2, DW_ALLOW),
+		ROW(0, -61, 2, DW_DENY),
 		ROW(INT64_MIN, INT64_MIN + 1, 1, DW_DENY),
 		ROW(-1, 0, 2, DW_ALLOW),
 	};
@@ -144,6 +154,7 @@ test_refresh(void **state)
 		if (dw_session_refresh_due(t[i].last, t[i].now) != t[i].due)
 			fail_msg("row at line %d: wrong answer", t[i].line);
 	assert_int_equal(DW_SESSION_REFRESH, 60);
+	assert_int_equal(DW_SESSION_SKEW, 60);
 }
 
 static void
