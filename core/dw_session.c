@@ -57,7 +57,7 @@ enum dw_decision
 dw_session_time_check(int64_t t, int64_t now)
 {
 	/* t > now: the difference fits in 64 unsigned bits. */
-	return t > now && (uint64_t)t - (uint64_t)now > DW_SESSION_FUTURE_SKEW
+	return t > now && (uint64_t)t - (uint64_t)now > DW_SESSION_SKEW
 		   ? DW_DENY
 		   : DW_ALLOW;
 }

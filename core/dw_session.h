@@ -35,11 +35,8 @@ enum dw_decision dw_session_idle_check(int64_t last, int64_t now,
 /* Should the last activity be rewritten now (>= DW_SESSION_REFRESH)? */
 bool dw_session_refresh_due(int64_t last, int64_t now);
 
-/* Seconds a session time may lie ahead of the server's clock. */
-#define DW_SESSION_FUTURE_SKEW	60
-
 /* May a session entry carry the time t (start, last activity)?  Not more
- * than DW_SESSION_FUTURE_SKEW seconds in the future: a later one would
+ * than DW_SESSION_SKEW seconds in the future: a later one would
  * keep the session from ever expiring. */
 enum dw_decision dw_session_time_check(int64_t t, int64_t now);
 

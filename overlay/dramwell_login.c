@@ -622,6 +622,18 @@ dramwell_login_read(Operation *op, slap_overinst *on, struct berval *ndn,
 		dramwell_dummy_verify(&pw);
 	overlay_entry_release_ov(op, e, 0, on);
 }
+/* The lock decision (dw_lockout_locked): threshold 0 holds no lock, a
+ * stored state that cannot be read locks (fail closed). */
+static int
+dramwell_login_locked(const struct dw_policy *pol, struct dramwell_login *lg)
+{
+	struct dw_lockout_rules r;
+
+	dw_policy_lockout_rules(pol, &r);
+	return dw_lockout_locked(lg->lg_lockout_bad ? NULL : &lg->lg_lockout,
+		   &r, lg->lg_now) != DW_ALLOW;
+}
+
 
 int
 dramwell_login_gate(Operation *op, slap_overinst *on, struct dramwell_info *di,
@@ -658,10 +670,7 @@ dramwell_login_gate(Operation *op, slap_overinst *on, struct dramwell_info *di,
 	} else if (!lg->lg_found) {
 		lg->lg_reason = "unknown entry";
 		lg->lg_throttle = 1;
-	} else if (lg->lg_lockout_bad) {
-		/* Fail closed: a state that cannot be read locks. */
-		lg->lg_reason = "account locked";
-	} else if (dw_lockout_check(&lg->lg_lockout, lg->lg_now) != DW_ALLOW) {
+	} else if (dramwell_login_locked(pol, lg)) {
 		lg->lg_reason = "account locked";
 	} else if (lg->lg_state != NULL) {
 		lg->lg_reason = lg->lg_state;

@@ -206,8 +206,13 @@ mfa_enroll() {
 	wait "$me_pid"
 }
 
+# A random id of the server's form (never a leading '-', which dwadm
+# would read as an option).
 new_session_id() {
-	head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'
+	while :; do
+		nsi=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+		case $nsi in -*) ;; *) printf '%s\n' "$nsi"; return ;; esac
+	done
 }
 
 gentime() {

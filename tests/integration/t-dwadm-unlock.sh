@@ -3,8 +3,8 @@
 # dwLockout (a lock and a failure count alike), after which the admin
 # binds again; an admin without the attribute is "not locked" (exit 0),
 # an unknown one "no such admin" (exit 1), a bad address or option a
-# usage error (exit 2).  Run as root (-Y EXTERNAL: the rootdn), the one
-# identity the overlay lets write dwLockout today.
+# usage error (exit 2).  As root (-Y EXTERNAL: the rootdn) and as a Super
+# Admin (admin-users:write); not by a support admin, not on oneself.
 . "$DW_TEST_LIB"
 . "$DW_TOP_SRCDIR/tests/integration/pam-lib.sh"
 . "$DW_TOP_SRCDIR/tests/integration/dwadm-lib.sh"
@@ -52,6 +52,30 @@ set_lockout "3 $(date +%s) 0 1"
 as_root user unlock "$IVY" >"$T/u.out" 2>&1
 check_eq "failure count: exit 0" 0 "$?"
 check_eq "failure count: cleared" "" "$(admin_attr "$IVY" dwLockout)"
+
+# --- as a Super Admin; not as a support admin
+PW_SUE='Qd5@Hr8k-Nx2!Pz7c'
+SUE=sue@dramwell.ai
+mk_admin "$SUE" support "$PW_SUE"
+set_lockout "0 0 $(($(date +%s) + 3600)) 1"
+as "$SUE" "$PW_SUE" user unlock "$IVY" >"$T/u.out" 2>"$T/u.err"
+check_eq "sue (support) cannot unlock: exit 1" 1 "$?"
+check_fail "  ivy is still locked" ivy_binds
+as "$BOSS" "$PW_BOSS" user unlock "$IVY" >"$T/u.out" 2>"$T/u.err"
+check_eq "the Super Admin unlocks ivy: exit 0" "0 unlocked $IVY" \
+    "$? $(cat "$T/u.out")"
+check "  ivy binds again" ivy_binds
+check_eq "  on the record, with the Super Admin as actor" 1 \
+    "$(audit_n "(&(dwAuditActor=uid=$BOSS,ou=admins,$B)(dwAuditTarget=uid=$IVY,ou=admins,$B)(dwAuditDetail=attributes: dwLockout)(dwAuditResult=0))")"
+as "$BOSS" "$PW_BOSS" user unlock "$BOSS" >"$T/u.out" 2>"$T/u.err"
+check_eq "nobody unlocks themself (their failure count stays): exit 1" 1 "$?"
+
+# --- lockout-threshold=0 holds no lock, also one stored before
+set_lockout "0 0 $(($(date +%s) + 3600)) 1"
+check_fail "locked again" ivy_binds
+check "lockout off" as_root security set lockout-threshold=0
+check "threshold 0: ivy binds though a lock is stored" ivy_binds
+check "lockout on again" as_root security set lockout-threshold=5
 
 # --- errors
 as_root user unlock nobody@dramwell.ai >"$T/u.out" 2>"$T/u.err"

@@ -132,6 +132,7 @@ root_search -b "ou=audit,$DW_BASE" -o ldif-wrap=no >"$T/audit.ldif"
 # (that would reset one's own failure count).
 ANN=$(ov_dn ann)
 now=$(date -u +%s)
+check "policy: threshold 3" lg_policy dwLockoutThreshold 3
 check "lock carl for an hour" lg_set "$CARL" dwLockout "3 $now $((now + 3600)) 1"
 check_match "carl is locked" 'Invalid credentials \(49\)' \
     "$(ov_whoami "$CARL" "$T/carl.pw")"
