@@ -625,6 +625,17 @@ dramwell_db_open(BackendDB *be, ConfigReply *cr)
 		Debug(LDAP_DEBUG_ANY, "dramwell_db_open: %s\n", cr->msg);
 		return 1;
 	}
+	/* The audit ids and chains carry slapd's serverID (0 without one):
+	 * three digits. */
+	if (slap_serverID < 0 || slap_serverID > 999) {
+		snprintf(cr->msg, sizeof(cr->msg),
+		    "dramwell: serverID %d is out of range: the audit ids "
+		    "hold 0..999",
+		    slap_serverID);
+		Debug(LDAP_DEBUG_ANY, "dramwell_db_open: %s\n", cr->msg);
+		return 1;
+	}
+	di->di_server_id = (unsigned)slap_serverID;
 	if (dw_argon2_params_check(&di->di_argon2) != 0) {
 		snprintf(cr->msg, sizeof(cr->msg),
 		    "dramwell: argon2 parameters out of range");
