@@ -842,18 +842,21 @@ export_open(const char *file, char *tmp, size_t tmpsz)
 	return f;
 }
 
-/* Flush, sync and close FILE.tmp and rename it to FILE. */
+/* Flush, sync and close FILE.tmp and rename it to FILE; on failure
+ * FILE.tmp is removed. */
 static int
 export_commit(FILE *f, const char *tmp, const char *file)
 {
-	int	ok;
+	int	ok, err;
 
 	ok = fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
 	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, file) != 0)
-		return dwadm_fail("audit export: cannot write %s: %s", file,
-		    strerror(errno));
-	return 0;
+	if (ok && rename(tmp, file) == 0)
+		return 0;
+	err = errno;
+	(void)unlink(tmp);
+	return dwadm_fail("audit export: cannot write %s: %s", file,
+	    strerror(err));
 }
 
 static int
