@@ -107,6 +107,10 @@ else
 	check_eq "export --csv -: exit 1 (not recorded)" 1 "$rc"
 fi
 
+X --csv - --since 2025-03-01 >/dev/full 2>"$T/x.err"
+check_eq "export --csv - to a full device: exit 1, one line" "1 1" \
+    "$? $(wc -l <"$T/x.err")"
+
 # ------------------------------------------------ many pages, every row
 X --csv "$T/out/2024.csv" --until 2024-12-31 >/dev/null 2>&1
 check "2500 events over several pages: each exactly once" python3 -c '
