@@ -221,25 +221,47 @@ dw_audit_fault_str(enum dw_audit_fault f)
 	return "unknown fault";
 }
 
-/* The number of leading links at or before the latest checkpoint's anchor,
- * and the hash the first link after them must name. */
+/*
+ * Where the chain starts, and how many links await a purge.  Every link
+ * is verified, those awaiting purge too: a checkpoint (even a forged one)
+ * never hides a link from the check.  The oldest link names as its
+ * predecessor the anchor of the newest checkpoint that anchors an older
+ * id (the purge removed everything up to it), or genesis.  When the
+ * oldest link itself awaits purge (a round stopped half-way), its own
+ * predecessor is gone: the chain is checked from it on.
+ */
 static size_t
 chain_start(const struct dw_audit_link *links, size_t n,
     const char **expected)
 {
-	const struct dw_audit_link	*cp = NULL;
-	size_t				 i, skip = 0;
+	const struct dw_audit_link	*latest = NULL, *before = NULL;
+	size_t				 i, pending = 0;
 
-	for (i = 0; i < n; i++)
-		if (links[i].is_checkpoint)
-			cp = &links[i];
 	*expected = DW_AUDIT_GENESIS;
-	if (cp == NULL)
+	if (n == 0)
 		return 0;
-	*expected = cp->anchor_hash;
-	while (skip < n && strcmp(links[skip].id, cp->anchor_id) <= 0)
-		skip++;
-	return skip;
+	for (i = 0; i < n; i++) {
+		if (!links[i].is_checkpoint)
+			continue;
+		if (latest == NULL ||
+		    strcmp(links[i].anchor_id, latest->anchor_id) > 0)
+			latest = &links[i];
+		if (strcmp(links[i].anchor_id, links[0].id) < 0 &&
+		    (before == NULL ||
+		    strcmp(links[i].anchor_id, before->anchor_id) > 0))
+			before = &links[i];
+	}
+	if (before != NULL)
+		*expected = before->anchor_hash;
+	if (latest == NULL)
+		return 0;
+	while (pending < n &&
+	    strcmp(links[pending].id, latest->anchor_id) <= 0)
+		pending++;
+	if (pending > 0 && links[0].has_hash &&
+	    strcmp(links[0].prev, *expected) != 0)
+		*expected = links[0].prev;
+	return pending;
 }
 
 /* links[i] does not name the expected predecessor: which link is out of
@@ -274,8 +296,8 @@ dw_audit_chain_check(const struct dw_audit_link *links, size_t n,
 		if (links[i].server_id != links[0].server_id)
 			return DW_ERR_INVAL;
 	memset(&r, 0, sizeof(r));
-	first = chain_start(links, n, &expected);
-	r.pending = first;
+	r.pending = chain_start(links, n, &expected);
+	first = 0;
 	for (i = first; i < n; i++) {
 		r.index = i;
 		if (!links[i].has_hash) {

@@ -129,13 +129,15 @@ struct dw_audit_verdict {
 	size_t			checked;  /* links verified */
 	size_t			pending;  /* links at or before the latest
 					   * checkpoint's anchor, awaiting
-					   * purge: not verified */
+					   * purge (verified like the rest) */
 };
 
 /*
- * Verify one chain: links[0..n) of one server id, sorted.  The chain
- * starts after the anchor of the latest checkpoint among the links (or
- * at genesis without one).  Fills *v and returns DW_OK (v->fault says
+ * Verify one chain: links[0..n) of one server id, sorted.  Every link is
+ * verified.  The oldest names genesis, or the anchor of the newest
+ * checkpoint anchoring an older id (what a purge removed); when it awaits
+ * purge itself (a round stopped half-way), the check starts from it.
+ * Fills *v and returns DW_OK (v->fault says
  * whether the chain is intact); DW_ERR_INVAL on NULL arguments or links
  * of more than one server id.
  */

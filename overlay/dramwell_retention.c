@@ -331,6 +331,13 @@ dramwell_ret_run(void *ctx, struct dramwell_retention *rt)
 	op->o_do_not_cache = 1;
 	slap_op_time(&op->o_time, &op->o_tincr);
 
+	/* The cutoff first: nothing younger is ever deleted, whatever a
+	 * checkpoint (a forged one, written offline) anchors. */
+	months = dramwell_ret_months(op, rt);
+	if (months == 0 || dw_months_before(now, months, &cutoff) != DW_OK ||
+	    dw_gentime_format(cutoff, -1, gt, sizeof(gt)) != DW_OK)
+		return 0;
+
 	/* 1. The latest checkpoint of this chain: are its entries gone? */
 	dramwell_ret_scan_init(&cp, di->di_server_id);
 	rc = dramwell_ret_search(op, rt,
@@ -344,8 +351,9 @@ dramwell_ret_run(void *ctx, struct dramwell_retention *rt)
 		sc.rs_collect = 1;
 		sc.rs_upto = cp.rs_anchor_id;
 		snprintf(f, sizeof(f),
-		    "(&(objectClass=dwAuditEvent)(dwAuditId<=%s))",
-		    cp.rs_anchor_id);
+		    "(&(objectClass=dwAuditEvent)(dwAuditId<=%s)"
+		    "(!(dwAuditTime>=%s)))",
+		    cp.rs_anchor_id, gt);
 		rc = dramwell_ret_search(op, rt, f, &sc);
 		if (rc == LDAP_SUCCESS && sc.rs_n > 0) {
 			rt->rt_count += dramwell_ret_delete(op, rt, &sc);
@@ -366,10 +374,6 @@ dramwell_ret_run(void *ctx, struct dramwell_retention *rt)
 	}
 
 	/* 2. Anything (newer than the last anchor) past the retention? */
-	months = dramwell_ret_months(op, rt);
-	if (months == 0 || dw_months_before(now, months, &cutoff) != DW_OK ||
-	    dw_gentime_format(cutoff, -1, gt, sizeof(gt)) != DW_OK)
-		return 0;
 	dramwell_ret_scan_init(&sc, di->di_server_id);
 	snprintf(f, sizeof(f),
 	    "(&(objectClass=dwAuditEvent)(!(dwAuditTime>=%s)))", gt);
@@ -401,8 +405,11 @@ dramwell_ret_fn(void *ctx, void *arg)
 	struct dramwell_retention *rt = rtask->arg;
 	int again = 0;
 
-	if (!SLAP_SINGLE_SHADOW(rt->rt_be) && !slapd_shutdown)
+	if (!SLAP_SINGLE_SHADOW(rt->rt_be) && !slapd_shutdown) {
 		again = dramwell_ret_run(ctx, rt);
+		Debug(LDAP_DEBUG_STATS, "dramwell: audit retention run: %s\n",
+		    again ? "more to do" : "done");
+	}
 	dramwell_task_done(rtask, again ? DRAMWELL_RETENTION_AGAIN
 					: (int)rt->rt_di->di_purge_interval);
 	return NULL;

@@ -99,4 +99,39 @@ check "status: the second round's count (deadline 20 s)" wait_for 20 st3
 
 check_eq "server 007's old entries are left to server 007" 5 \
     "$(ids_of 007 '(objectClass=dwAuditEvent)')"
+
+# A checkpoint forged offline (correctly chained and hashed, as anyone
+# with the files and the documented canonical form can make one) that
+# anchors last week's entries: the purge deletes nothing younger than the
+# retention, and verify still checks every entry it "anchors".
+audit_slapcat "$T/before-forge.ldif"
+head_id=$(sed -n 's/^dwAuditId: \(.*-000-.*\)$/\1/p' "$T/before-forge.ldif" | sort | tail -n 1)
+head_hash=$(awk -v id="$head_id" '
+	/^dwAuditId: / { cur = $2 }
+	/^dwAuditHash: / && cur == id { print $2 }' "$T/before-forge.ldif")
+check_match "the chain's head" '^[0-9a-f]{64}$' "$head_hash"
+idlist() {	# every id of server 000, sorted
+	root_search -b "ou=audit,$B" '(objectClass=dwAuditEvent)' dwAuditId |
+	    sed -n 's/^dwAuditId: \(.*-000-.*\)$/\1/p' | sort
+}
+idlist >"$T/ids-before"
+"$AUDITGEN" -b "$B" -s 0 -n 1 -t "$(date -u +%s)" -q 900 -P "$head_hash" \
+    -c 900 >"$T/forge.ldif"
+check_eq "the forged checkpoint anchors a fresh entry" 1 \
+    "$(grep -c '^dwAuditAction: retention-purge' "$T/forge.ldif")"
+runs() { grep -c 'audit retention run: done' "$T/srv/slapd.log" || true; }
+audit_append "$T/forge.ldif"
+r0=$(runs)
+ran() { [ "$(runs)" -gt "$r0" ]; }
+check "a purge run after the restart (deadline 20 s)" wait_for 20 ran
+idlist >"$T/ids-after"
+check_eq "every entry there before is still there" "" \
+    "$(comm -23 "$T/ids-before" "$T/ids-after")"
+check_eq "  last week's 4 among them" 4 \
+    "$(grep -c -x -F "$(ldif_id "$T/gen.ldif" 604)
+$(ldif_id "$T/gen.ldif" 605)
+$(ldif_id "$T/gen.ldif" 606)
+$(ldif_id "$T/gen.ldif" 607)" "$T/ids-after")"
+as_root audit verify >"$T/v.out" 2>&1
+check_eq "verify: intact, every entry checked" 0 "$?"
 dw_done

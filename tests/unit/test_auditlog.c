@@ -441,7 +441,7 @@ enum tamper {
 	T_NONE, T_ALTER, T_NOHASH, T_INS_MID, T_INS_MID_GENESIS, T_INS_FIRST,
 	T_INS_FIRST_GENESIS, T_REMOVE_ONE, T_REMOVE_FIRST, T_REMOVE_SEVERAL,
 	T_CHECKPOINT, T_CHECKPOINT_GAP, T_CHECKPOINT_ALTER_PENDING,
-	T_REMOVE_LAST,
+	T_REMOVE_LAST, T_PURGE_HALF, T_PURGE_DONE, T_FORGED_CHECKPOINT,
 };
 
 static void
@@ -468,9 +468,16 @@ test_chain(void **state)
 		ROW(T_REMOVE_SEVERAL, 8, DW_AUDIT_GAP, 2, 2, 0),
 		/* Undetectable without an outside witness. */
 		ROW(T_REMOVE_LAST, 8, DW_AUDIT_INTACT, 0, 7, 0),
-		ROW(T_CHECKPOINT, 8, DW_AUDIT_INTACT, 0, 5, 3),
-		ROW(T_CHECKPOINT_GAP, 8, DW_AUDIT_GAP, 4, 1, 3),
-		ROW(T_CHECKPOINT_ALTER_PENDING, 8, DW_AUDIT_INTACT, 0, 5, 3),
+		/* Links awaiting purge are verified like the rest. */
+		ROW(T_CHECKPOINT, 8, DW_AUDIT_INTACT, 0, 8, 3),
+		ROW(T_CHECKPOINT_GAP, 8, DW_AUDIT_GAP, 4, 4, 3),
+		ROW(T_CHECKPOINT_ALTER_PENDING, 8, DW_AUDIT_NO_HASH, 0, 0, 3),
+		/* A round stopped half-way: the oldest awaits purge. */
+		ROW(T_PURGE_HALF, 8, DW_AUDIT_INTACT, 0, 6, 1),
+		/* Done: the oldest names the anchor. */
+		ROW(T_PURGE_DONE, 8, DW_AUDIT_INTACT, 0, 5, 0),
+		/* A checkpoint (forged) anchoring recent links hides nothing. */
+		ROW(T_FORGED_CHECKPOINT, 8, DW_AUDIT_ALTERED, 3, 3, 6),
 	};
 	struct dw_audit_link	l[CHAIN_MAX];
 	struct dw_audit_verdict	v;
@@ -525,6 +532,21 @@ test_chain(void **state)
 			chain_checkpoint(l, 6, 2);
 			l[1].hash_ok = false;
 			l[0].has_hash = false;
+			break;
+		case T_PURGE_HALF:	/* 0..2 anchored, 0 and 1 gone */
+			chain_checkpoint(l, 6, 2);
+			chain_remove(l, &n, 0);
+			chain_remove(l, &n, 0);
+			break;
+		case T_PURGE_DONE:	/* 0..2 anchored and gone */
+			chain_checkpoint(l, 6, 2);
+			chain_remove(l, &n, 0);
+			chain_remove(l, &n, 0);
+			chain_remove(l, &n, 0);
+			break;
+		case T_FORGED_CHECKPOINT: /* anchors 5; 3 altered */
+			chain_checkpoint(l, 7, 5);
+			l[3].hash_ok = false;
 			break;
 		}
 		memset(&v, 0x5a, sizeof(v));
