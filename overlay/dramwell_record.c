@@ -18,6 +18,7 @@
 #include <stdlib.h>
 
 #include "dw_audit.h"
+#include "dw_auditlog.h"
 
 /* Longest action name a client may report. */
 #define DRAMWELL_ACTION_MAX 64
@@ -55,11 +56,56 @@ dramwell_record_category(const struct berval *v)
 	return 0;
 }
 
-/* 1..DRAMWELL_ACTION_MAX of [a-z0-9._-], starting with a letter. */
+/*
+ * The server's own actions: a reporter may not use them, so that an event
+ * the overlay recorded can never be imitated by a report.
+ */
+static const char *const dramwell_server_actions[] = {
+    "bind", "add", "modify", "delete", "modrdn", "passwd", "invite",
+    "resend-invite", "revoke-invite", "accept-invite", "set-role",
+    "deactivate", "reactivate", "role-create", "role-modify",
+    "role-delete", "policy-modify", "mfa-enroll", "mfa-recovery-codes",
+    "mfa-reset", "session-open", "session-modify", "logout",
+    "session-kill", "session-timeout", DW_AUDIT_PURGE_ACTION,
+};
+
+/* Longest dwAuditTarget / dwAuditOnBehalfOf, and dwAuditDetail (bytes,
+ * the schema's bounds, which slapd itself does not enforce). */
+#define DRAMWELL_RECORD_NAME_MAX 1024
+#define DRAMWELL_RECORD_DETAIL_MAX 4096
+
+/* No control character (C0, DEL, C1) in v, UTF-8. */
+static int
+dramwell_record_printable(const struct berval *v)
+{
+	const unsigned char *p = (const unsigned char *)v->bv_val;
+	ber_len_t i;
+
+	for (i = 0; i < v->bv_len; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return 0;
+		/* C1: U+0080..U+009F is C2 80..C2 9F */
+		if (p[i] == 0xc2 && i + 1 < v->bv_len && p[i + 1] >= 0x80 &&
+		    p[i + 1] <= 0x9f)
+			return 0;
+	}
+	return 1;
+}
+
+/* 1..DRAMWELL_ACTION_MAX of [a-z0-9._-], starting with a letter, not
+ * one of the server's own. */
 static int
 dramwell_record_action(const struct berval *v)
 {
 	ber_len_t i;
+
+	for (i = 0; i < sizeof(dramwell_server_actions) /
+			    sizeof(dramwell_server_actions[0]);
+	     i++)
+		if (v->bv_len == strlen(dramwell_server_actions[i]) &&
+		    memcmp(v->bv_val, dramwell_server_actions[i], v->bv_len) ==
+			0)
+			return 0;
 
 	if (v->bv_len == 0 || v->bv_len > DRAMWELL_ACTION_MAX ||
 	    v->bv_val[0] < 'a' || v->bv_val[0] > 'z')
@@ -165,9 +211,18 @@ dramwell_record_event(Operation *op, struct dramwell_info *di,
 				return LDAP_CONSTRAINT_VIOLATION;
 			}
 			for (i = 0; i < a->a_numvals; i++) {
-				if (!dramwell_record_cstr(&a->a_vals[i])) {
-					*text = "dwAuditDetail: NUL byte";
+				if (!dramwell_record_cstr(&a->a_vals[i]) ||
+				    !dramwell_record_printable(
+					&a->a_vals[i])) {
+					*text = "dwAuditDetail: control "
+						"character";
 					return LDAP_INVALID_SYNTAX;
+				}
+				if (a->a_vals[i].bv_len >
+				    DRAMWELL_RECORD_DETAIL_MAX) {
+					*text = "dwAuditDetail: longer than "
+						"4096 bytes";
+					return LDAP_CONSTRAINT_VIOLATION;
 				}
 				dramwell_event_detail(
 				    ev, a->a_vals[i].bv_val);
@@ -178,9 +233,7 @@ dramwell_record_event(Operation *op, struct dramwell_info *di,
 		    ad != s->ad_dwAuditAction && ad != s->ad_dwAuditTarget &&
 		    ad != s->ad_dwAuditOnBehalfOf &&
 		    ad != s->ad_dwAuditResult && ad != s->ad_dwAuditId) {
-			*text = "the server sets this attribute of an audit "
-				"event (id, time, actor, client, hashes): a "
-				"report may hold only dwAuditCategory, "
+			*text = "a report may hold only dwAuditCategory, "
 				"dwAuditAction, dwAuditTarget, "
 				"dwAuditOnBehalfOf, dwAuditResult and "
 				"dwAuditDetail";
@@ -188,9 +241,13 @@ dramwell_record_event(Operation *op, struct dramwell_info *di,
 		}
 		if ((v = dramwell_record_single(a, text)) == NULL)
 			return LDAP_CONSTRAINT_VIOLATION;
-		if (!dramwell_record_cstr(v)) {
-			*text = "audit event value with a NUL byte";
+		if (!dramwell_record_cstr(v) || !dramwell_record_printable(v)) {
+			*text = "audit event value with a control character";
 			return LDAP_INVALID_SYNTAX;
+		}
+		if (v->bv_len > DRAMWELL_RECORD_NAME_MAX) {
+			*text = "audit event value longer than 1024 bytes";
+			return LDAP_CONSTRAINT_VIOLATION;
 		}
 		if (ad == s->ad_dwAuditId) {
 			if (!dramwell_record_rdn_id(op, v)) {
@@ -210,13 +267,28 @@ dramwell_record_event(Operation *op, struct dramwell_info *di,
 			if (!dramwell_record_action(v)) {
 				*text = "dwAuditAction must be 1 to 64 of "
 					"a-z 0-9 . _ -, starting with a "
-					"letter";
+					"letter, and not an action the "
+					"server records itself";
 				return LDAP_CONSTRAINT_VIOLATION;
 			}
 			ev->ev_action = v->bv_val;
 		} else if (ad == s->ad_dwAuditTarget) {
 			ev->ev_target = *v;
 		} else if (ad == s->ad_dwAuditOnBehalfOf) {
+			struct berval ndn = BER_BVNULL;
+
+			/* A DN (dwadm sends the admin's); kept as given. */
+			if (dnNormalize(0, NULL, NULL, v, &ndn,
+				op->o_tmpmemctx) != LDAP_SUCCESS ||
+			    BER_BVISEMPTY(&ndn)) {
+				if (ndn.bv_val != NULL)
+					op->o_tmpfree(
+					    ndn.bv_val, op->o_tmpmemctx);
+				*text = "dwAuditOnBehalfOf must be a DN (the "
+					"end user's entry)";
+				return LDAP_INVALID_SYNTAX;
+			}
+			op->o_tmpfree(ndn.bv_val, op->o_tmpmemctx);
 			ev->ev_onbehalf = *v;
 		} else if (!dramwell_record_result(v, &ev->ev_result)) {
 			*text = "dwAuditResult must be an LDAP result code "

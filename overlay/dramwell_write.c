@@ -182,6 +182,20 @@ dramwell_session_write_check(Operation *op, struct dramwell_info *di,
 		*text = "sessions are opened and refreshed by the portal only";
 		return LDAP_INSUFFICIENT_ACCESS;
 	}
+	/* Below the session base there are sessions only. */
+	if (e != NULL) {
+		ObjectClass *oc = oc_find("dwSession");
+		Attribute *soc = attr_find(
+		    e->e_attrs, slap_schema.si_ad_structuralObjectClass);
+
+		if (oc == NULL || !is_entry_objectclass(e, oc, 0) ||
+		    (soc != NULL && (soc->a_numvals != 1 ||
+					oc_bvfind(&soc->a_vals[0]) != oc))) {
+			*text = "only dwSession entries live below the "
+				"session base";
+			return LDAP_OBJECT_CLASS_VIOLATION;
+		}
+	}
 	if (slap_str2ad("dwSessionStart", &start, &t) != LDAP_SUCCESS ||
 	    slap_str2ad("dwSessionLastActivity", &last, &t) != LDAP_SUCCESS) {
 		*text = "dramwell schema not loaded";
@@ -635,8 +649,7 @@ dramwell_record(
 
 	rc = dramwell_record_event(op, ws->ws_di, &ev, &text);
 	if (rc != LDAP_SUCCESS)
-		return dramwell_refuse(op, rs, ws, rc, text,
-		    "refused: audit log is append-only");
+		return dramwell_refuse(op, rs, ws, rc, text, text);
 	rc = dramwell_audit_write(op, ws->ws_di, &ev);
 	dramwell_write_free(op, ws);
 	if (rc != LDAP_SUCCESS) {
@@ -677,6 +690,15 @@ dramwell_op_add(Operation *op, SlapReply *rs)
 	    (rc = dramwell_session_write_check(
 		 op, di, op->ora_e, NULL, &text)) != LDAP_SUCCESS)
 		return dramwell_refuse(op, rs, &ws, rc, text, text);
+	/* An audit event anywhere else would sit beside the real ones in
+	 * a search from the suffix. */
+	if (!dramwell_dn_within(&op->o_req_ndn, &di->di_audit_nbase) &&
+	    is_entry_objectclass(
+		op->ora_e, dramwell_schema.oc_dwAuditEvent, 0))
+		return dramwell_refuse(op, rs, &ws,
+		    LDAP_OBJECT_CLASS_VIOLATION,
+		    "audit events live below the audit base only",
+		    "refused: an audit event outside the audit base");
 	if (dramwell_dn_has_secret(op, &op->o_req_dn, &name)) {
 		BER_BVZERO(&ws.ws_ev.ev_target); /* keep it off the record */
 		text = name != NULL ? dramwell_server_text(op, name)

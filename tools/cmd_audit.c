@@ -38,7 +38,7 @@
 #define LIMIT_DEFAULT	50
 #define LIMIT_MAX	10000
 #define FILTER_MAX	(8 * DWADM_DN_MAX)
-#define DETAILS_MAX	32		/* --detail values of one record */
+#define DETAILS_MAX	8		/* --detail values of one record (the overlay's limit) */
 #define DETAIL_LEN_MAX	4096		/* the schema's bound */
 #define TEXT_LEN_MAX	1024		/* --target, --action */
 #define LINKS_MAX	200000000	/* a sanity cap on verify */

@@ -160,4 +160,19 @@ check_eq "the refusals are on the record, without the session id" 0 \
     "$(ldapsearch -H "$DW_LDAPI_URI" -Y EXTERNAL -Q -LLL -o ldif-wrap=no \
         -b "ou=audit,$B" '(objectClass=*)' '*' | grep -c -- "$S9")"
 
+
+# Below the session base there are sessions only; audit events live below
+# the audit base only (else they would sit beside the real ones).
+printf 'dn: cn=x,ou=sessions,%s\nobjectClass: dwAuditEvent\nobjectClass: extensibleObject\ncn: x\ndwAuditId: x\ndwAuditTime: 20261204000000Z\ndwAuditAction: bind\n' \
+    "$B" >"$T/fake.ldif"
+ldapadd -H "$DW_URI" -D "cn=portal,ou=services,$B" -y "$T/portal.secret" \
+    -f "$T/fake.ldif" >"$T/fake.out" 2>&1
+check_match "the portal cannot put an audit-looking entry below ou=sessions" \
+    'Object class violation \(65\)' "$(cat "$T/fake.out")"
+printf 'dn: dwAuditId=x,%s\nobjectClass: dwAuditEvent\ndwAuditId: x\ndwAuditTime: 20261204000000Z\ndwAuditAction: bind\n' \
+    "$B" >"$T/fake2.ldif"
+ldapadd -H "$DW_LDAPI_URI" -Y EXTERNAL -Q -f "$T/fake2.ldif" >"$T/fake2.out" 2>&1
+check_match "not even the rootdn adds an audit event at the suffix" \
+    'Object class violation \(65\)' "$(cat "$T/fake2.out")"
+
 dw_done

@@ -35,13 +35,13 @@ report() {
 
 # --- the portal reports a PII view for an end user -----------------------
 report pii 'dwAuditCategory: data-access' 'dwAuditAction: pii-view' \
-    'dwAuditTarget: customer=4711' 'dwAuditOnBehalfOf: ann@dramwell.ai' \
+    'dwAuditTarget: customer=4711' "dwAuditOnBehalfOf: $ANN" \
     'dwAuditDetail: viewed fields: phone, address'
 before=$(total)
 check "the portal reports a PII view" as "$PORTAL" "$T/portal.pw" \
     ldapadd -f "$T/pii.ldif"
 check_eq "exactly one entry more" $((before + 1)) "$(total)"
-F='(&(dwAuditAction=pii-view)(dwAuditCategory=data-access)(dwAuditTarget=customer=4711)(dwAuditOnBehalfOf=ann@dramwell.ai)(dwAuditDetail=viewed fields: phone, address)(dwAuditResult=0)(dwAuditClient=127.0.0.1))'
+F="(&(dwAuditAction=pii-view)(dwAuditCategory=data-access)(dwAuditTarget=customer=4711)(dwAuditOnBehalfOf=$ANN)(dwAuditDetail=viewed fields: phone, address)(dwAuditResult=0)(dwAuditClient=127.0.0.1))"
 check_eq "the event, with the reporter as actor" "$PORTAL" \
     "$(ov_audit "$F" dwAuditActor)"
 id=$(ov_audit "$F" dwAuditId)
@@ -119,9 +119,34 @@ printf 'dn: dwAuditId=new,ou=x,%s\nobjectClass: dwAuditEvent\ndwAuditId: new\ndw
     "$AUDIT" >"$T/deep.ldif"
 refused "a report below an entry of the log" 'unwilling to perform \(53\)' \
     $P "$T/deep.ldif"
+# A reporter cannot imitate the server's own events, nor flood the log.
+for act in bind retention-purge session-kill logout mfa-reset set-role; do
+	report srv 'dwAuditCategory: authentication' "dwAuditAction: $act"
+	refused "a report of the server's own action $act" \
+	    'Constraint violation \(19\)' $P "$T/srv.ldif"
+done
+big=$(head -c 4097 /dev/zero | tr '\0' x)
+report big 'dwAuditCategory: data-access' 'dwAuditAction: forged' \
+    "dwAuditDetail: $big"
+refused "a 4097-byte detail" 'Constraint violation \(19\)' $P "$T/big.ldif"
+report bigt 'dwAuditCategory: data-access' 'dwAuditAction: forged' \
+    "dwAuditTarget: $(head -c 1025 /dev/zero | tr '\0' y)"
+refused "a 1025-byte target" 'Constraint violation \(19\)' $P "$T/bigt.ldif"
+for cc in '\033[31m' '\r' '\n' '\t' '\177' '\302\205'; do
+	report ctl 'dwAuditCategory: data-access' 'dwAuditAction: forged' \
+	    "dwAuditDetail:: $(printf "a${cc}b" | base64 -w0)"
+	refused "a control character ($cc) in a detail" \
+	    'Invalid syntax \(21\)' $P "$T/ctl.ldif"
+done
+report obo 'dwAuditCategory: data-access' 'dwAuditAction: forged' \
+    'dwAuditOnBehalfOf: not a dn'
+refused "on behalf of something that is not a DN" 'Invalid syntax \(21\)' \
+    $P "$T/obo.ldif"
+check_eq "a refusal records its reason" 1 \
+    "$(n '(&(dwAuditResult=19)(dwAuditDetail=dwAuditDetail: longer than 4096 bytes))')"
 check_eq "no forged event was written" 0 \
     "$(n '(&(dwAuditAction=forged)(dwAuditResult=0))')"
-check_eq "the refusals are on the record, reporter as actor" 13 \
+check_eq "the refusals are on the record, reporter as actor" 21 \
     "$(n "(&(dwAuditActor=$PORTAL)(dwAuditResult=19))")"
 
 # --- the log cannot be rewritten, by the reporter either ------------------
@@ -130,7 +155,7 @@ printf 'dn: %s\nchangetype: modify\nreplace: dwAuditOnBehalfOf\ndwAuditOnBehalfO
     "$DN" >"$T/mod.ldif"
 as "$PORTAL" "$T/portal.pw" ldapmodify -f "$T/mod.ldif" >"$T/mod.out" 2>&1
 check_match "the reporter cannot modify its event" '\(53\)' "$(cat "$T/mod.out")"
-check_eq "unchanged" "ann@dramwell.ai" \
+check_eq "unchanged" "$ANN" \
     "$(ov_audit "(dwAuditId=$id)" dwAuditOnBehalfOf)"
 
 # --- the chain: each entry names the one before it ------------------------
