@@ -1280,6 +1280,38 @@ pd_cred_free(struct berval *cred)
 }
 
 /*
+ * A login for a name with no account: bind to the DN the name would have,
+ * with the password and the end user's address, so that the overlay
+ * records the attempt ("unknown entry") and counts it against that
+ * address's throttle (it refuses, and does the same password work as for
+ * a real account).  Without a DN that can be written plainly, or without
+ * the tracking control, only the same work is done here.
+ */
+static void
+pd_unknown_bind(pam_handle_t *pamh, const struct pd_opts *o, LDAP *ld,
+    const char *email, const char *pw, size_t pwlen)
+{
+	char		 dn[PD_DN_MAX];
+	struct berval	 cred = { 0, NULL };
+	LDAPControl	*ctrl = NULL;
+	enum pd_bind	 outcome;
+
+	if (strpbrk(email, ",+\"\\<>;=#") != NULL ||
+	    !pd_fmt(dn, sizeof(dn), "uid=%s,%s,%s", email, PD_ADMINS_RDN,
+	    o->conf.base) ||
+	    pd_tracking_control(pamh, ld, email, &ctrl) != PD_OK ||
+	    pd_cred_make(pw, pwlen, NULL, 0, false, &cred) != PD_OK) {
+		pd_dummy_work(pw, pwlen);
+		goto out;
+	}
+	(void)pd_dir_user_bind(pamh, o, ld, dn, &cred, ctrl, &outcome);
+out:
+	pd_cred_free(&cred);
+	if (ctrl != NULL)
+		ldap_control_free(ctrl);
+}
+
+/*
  * pam_set_data cleanup of the kept connection.  In a child after fork
  * (PAM_DATA_SILENT) the socket is shared with the parent: point the
  * descriptor at /dev/null first, so that the unbind does not end the
@@ -1701,7 +1733,7 @@ pd_authenticate(pam_handle_t *pamh, const struct pd_opts *o)
 	}
 	if ((r = pd_dir_find(pamh, o, ld, email, &acct)) != PD_OK) {
 		if (r == PD_DENIED) {
-			pd_dummy_work(pw, pwlen);
+			pd_unknown_bind(pamh, o, ld, email, pw, pwlen);
 			pam_syslog(pamh, LOG_NOTICE, "authentication failure: "
 			    "no such account");
 		}

@@ -71,6 +71,13 @@ ev "logout" \
     "(&(dwAuditAction=logout)(dwAuditCategory=authentication)(dwAuditActor=$PORTAL)(dwAuditTarget=$ANN_DN)(dwAuditResult=0))" \
     --action logout --user "$ANN" --category authentication
 
+drive dw nobody@dramwell.ai 'Some-Guess-12345!' -r 203.0.113.9 authenticate
+check_eq "a portal login for a name with no account" PAM_AUTH_ERR \
+    "$DRIVE_authenticate"
+ev "failed: unknown name through the portal (the end user's address)" \
+    "(&(dwAuditAction=bind)(dwAuditActor=uid=nobody@dramwell.ai,ou=admins,$B)(dwAuditResult=49)(dwAuditClient=203.0.113.9)(dwAuditDetail=unknown entry))" \
+    --action bind --category authentication
+
 check_fail "a wrong password" bind_as "$ANN_DN" 'Not-The-Password-1!'
 ev "failed: wrong password" \
     "(&(dwAuditAction=bind)(dwAuditActor=$ANN_DN)(dwAuditResult=49)(dwAuditDetail=wrong password))" \
