@@ -38,6 +38,9 @@ struct dramwell_chain {
 static ldap_pvt_thread_mutex_t dramwell_chains_mutex;
 static struct dramwell_chain *dramwell_chains;
 
+/* Seconds the newest entry may lie ahead of the clock at a start. */
+#define DRAMWELL_AUDIT_SKEW 60
+
 /* How far back the head search looks first, widening (seconds; 0: all). */
 static const time_t dramwell_head_windows[] = {86400, 40 * 86400, 0};
 
@@ -413,6 +416,17 @@ dramwell_chain_load(
 			    "(dwadm audit verify reports it)\n",
 			    hd.hd_id);
 		(void)dramwell_id_time(hd.hd_id, &ch->ch_last);
+		/* A head dated in the future (a clock that ran ahead, or an
+		 * entry added offline) would date every later entry with its
+		 * time: ids follow the clock again instead (dwadm audit
+		 * verify reports the future entry and the break). */
+		if (ch->ch_last.tv_sec > now + DRAMWELL_AUDIT_SKEW) {
+			Debug(LDAP_DEBUG_ANY,
+			    "dramwell: the newest audit entry \"%s\" is "
+			    "dated in the future: new ids follow the clock\n",
+			    hd.hd_id);
+			memset(&ch->ch_last, 0, sizeof(ch->ch_last));
+		}
 	}
 	ch->ch_loaded = 1;
 	return LDAP_SUCCESS;

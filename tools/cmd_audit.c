@@ -990,7 +990,14 @@ struct links {
 	struct dw_audit_link *v;
 	size_t n, cap;
 	size_t malformed;	/* entries without a valid dwAuditId */
+	size_t misplaced;	/* entries not directly below the base */
+	size_t future;		/* entries dated in the future */
+	LDAPDN base;		/* the audit base, parsed */
+	time_t now;
 };
+
+/* Seconds an entry's time may lie ahead of this host's clock. */
+#define FUTURE_SKEW	60
 
 /* The first value of attr as bytes (empty when absent); *vals to free. */
 static struct dw_bytes
@@ -1077,6 +1084,75 @@ out:
 	return rc;
 }
 
+/* Are a and b the same DN?  Attribute names and values compared without
+ * ASCII case (the question is only where an entry sits). */
+static bool
+dn_equal(LDAPDN a, LDAPDN b)
+{
+	size_t	i, j;
+
+	for (i = 0; a[i] != NULL && b[i] != NULL; i++) {
+		for (j = 0; a[i][j] != NULL && b[i][j] != NULL; j++) {
+			struct berval *an = &a[i][j]->la_attr;
+			struct berval *bn = &b[i][j]->la_attr;
+			struct berval *av = &a[i][j]->la_value;
+			struct berval *bv = &b[i][j]->la_value;
+
+			if (an->bv_len != bn->bv_len ||
+			    strncasecmp(an->bv_val, bn->bv_val, an->bv_len) !=
+			    0 || av->bv_len != bv->bv_len ||
+			    strncasecmp(av->bv_val, bv->bv_val, av->bv_len) != 0)
+				return false;
+		}
+		if (a[i][j] != NULL || b[i][j] != NULL)
+			return false;
+	}
+	return a[i] == NULL && b[i] == NULL;
+}
+
+/* Every entry below the base: one that is not the base or directly below
+ * it was not written by the server (and nothing else shows it: the
+ * searches are one level). */
+static int
+check_place(void *arg, LDAP *ld, LDAPMessage *e)
+{
+	struct links	*ls = arg;
+	char		*dn = ldap_get_dn(ld, e), buf[DWADM_CELL_MAX];
+	LDAPDN		 pdn = NULL;
+	bool		 ok;
+
+	if (dn == NULL)
+		return dwadm_fail("out of memory");
+	ok = ldap_str2dn(dn, &pdn, LDAP_DN_FORMAT_LDAPV3) == LDAP_SUCCESS &&
+	    pdn != NULL && (dn_equal(pdn, ls->base) ||
+	    (pdn[0] != NULL && dn_equal(&pdn[1], ls->base)));
+	if (pdn != NULL)
+		ldap_dnfree(pdn);
+	if (!ok) {
+		(void)dwadm_term_clean(dn, buf, sizeof(buf));
+		(void)printf("entry %s: not directly below the audit base: "
+		    "not written by the server\n", buf);
+		ls->misplaced++;
+	}
+	ldap_memfree(dn);
+	return 0;
+}
+
+/* The time an id claims (its first 14 digits); -1 if none. */
+static time_t
+id_time(const char *id)
+{
+	char	gt[16];
+	time_t	t;
+
+	if (strlen(id) < 14)
+		return -1;
+	memcpy(gt, id, 14);
+	gt[14] = 'Z';
+	gt[15] = '\0';
+	return dw_gentime_parse(gt, 15, &t) == DW_OK ? t : -1;
+}
+
 static int
 collect_link(void *arg, LDAP *ld, LDAPMessage *e)
 {
@@ -1107,6 +1183,13 @@ collect_link(void *arg, LDAP *ld, LDAPMessage *e)
 		ldap_memfree(dn);
 		ls->malformed++;
 		return 0;
+	}
+	/* A clock (or a forger) ahead of time would stamp every later
+	 * entry of its chain with that future time. */
+	if (id_time(ls->v[ls->n].id) > ls->now + FUTURE_SKEW) {
+		(void)printf("entry %s: dated in the future\n",
+		    ls->v[ls->n].id);
+		ls->future++;
 	}
 	ls->n++;
 	return 0;
@@ -1145,16 +1228,37 @@ verify_chain(const struct dw_audit_link *l, size_t n)
 static int
 verify_cmd(struct dwadm *d)
 {
+	static char	*place_attrs[] = { "1.1", NULL };
 	struct links	ls;
+	char		base[DWADM_DN_MAX];
 	size_t		i, j;
-	int		rc, ret = VERIFY_ERROR, fault = 0;
+	int		rc, stop = 0, ret = VERIFY_ERROR, fault = 0;
 
 	memset(&ls, 0, sizeof(ls));
-	if (dwadm_connect(d) != 0 ||
+	ls.now = time(NULL);
+	if (dwadm_connect(d) != 0 || audit_base(d, base, sizeof(base)) != 0)
+		goto out;
+	if (ldap_str2dn(base, &ls.base, LDAP_DN_FORMAT_LDAPV3) !=
+	    LDAP_SUCCESS || ls.base == NULL) {
+		(void)dwadm_fail("audit verify: cannot parse %s", base);
+		goto out;
+	}
+	if ((rc = dwadm_paged_search(d->ld, base, LDAP_SCOPE_SUBTREE,
+	    "(objectClass=*)", place_attrs, check_place, &ls, &stop)) !=
+	    LDAP_SUCCESS) {
+		if (rc == LDAP_NO_SUCH_OBJECT)
+			(void)dwadm_fail("audit verify: %s is missing or not "
+			    "readable by this identity (only Super Admins "
+			    "and root read the audit log)", base);
+		else
+			(void)dwadm_ldap_fail(d->ld, rc, "audit verify");
+		goto out;
+	}
+	if (stop != 0 ||
 	    audit_search(d, EVENT_FILTER, verify_attrs, collect_link, &ls,
 	    "audit verify") != 0)
 		goto out;
-	if (ls.n == 0 && ls.malformed == 0) {
+	if (ls.n == 0 && ls.malformed == 0 && ls.misplaced == 0) {
 		(void)printf("no audit entries\n");
 		ret = 0;
 		goto out;
@@ -1168,9 +1272,12 @@ verify_cmd(struct dwadm *d)
 			goto out;
 		fault |= rc;
 	}
-	ret = fault || ls.malformed > 0 ? 1 : 0;
+	ret = fault || ls.malformed > 0 || ls.misplaced > 0 || ls.future > 0 ?
+	    1 : 0;
 out:
 	free(ls.v);
+	if (ls.base != NULL)
+		ldap_dnfree(ls.base);
 	return ret;
 }
 

@@ -57,7 +57,7 @@ check_eq "auditgen -c 4: the checkpoint anchors entry 4" \
     "$(sed -n 's/^dwAuditAnchor: //p' "$T/c.ldif")"
 audit_reload "$T/c.ldif"
 verify_is "verify: checkpoint, entries 1-4 awaiting purge" 0 \
-    "chain 007: 7 entries verified, 4 awaiting purge: intact"
+    "chain 007: 11 entries verified, 4 awaiting purge: intact"
 cp "$T/c.ldif" "$T/p.ldif"
 for k in 1 2 3 4; do
 	ldif_drop "$T/p.ldif" "$(ldif_id "$T/c.ldif" $k)"
@@ -118,6 +118,38 @@ ldif_edit "$T/t.ldif" "$(id 3)" \
 audit_reload "$T/t.ldif"
 verify_is "verify: an entry without hash" 1 \
     "chain 007: 2 entries verified, then entry $(id 3): no hash: added or edited outside the server"
+
+# An entry nested below an audit entry (one level searches never show it)
+# and an entry dated in the future (it would date every later one).
+cp "$T/base.ldif" "$T/t.ldif"
+nest=$(awk -v id="$(id 4)" 'BEGIN { RS = ""; ORS = "\n\n" }
+	$0 ~ "\ndwAuditId: " id "\n" { print }' "$T/t.ldif" |
+    sed "s/^dn: dwAuditId=\([^,]*\),/dn: dwAuditId=nested,dwAuditId=\1,/; s/^dwAuditId: .*/dwAuditId: nested/")
+printf '%s\n\n' "$nest" >>"$T/t.ldif"
+audit_reload "$T/t.ldif"
+as_root audit verify >"$T/v.out" 2>&1
+check_eq "verify: a nested entry is a fault (exit 1)" 1 "$?"
+check_match "  named" "^entry dwAuditId=nested,dwAuditId=$(id 4),ou=audit,.*: not directly below the audit base" \
+    "$(cat "$T/v.out")"
+cp "$T/base.ldif" "$T/t.ldif"
+"$AUDITGEN" -b "$B" -s 7 -n 1 -t "$(epoch '2099-12-31 23:59:00')" -q 11 \
+    -P "$(ldif_hash "$T/g.ldif" 10)" >>"$T/t.ldif"
+audit_reload "$T/t.ldif"
+as_root audit verify >"$T/v.out" 2>&1
+check_eq "verify: an entry dated in the future is a fault (exit 1)" 1 "$?"
+check_match "  named" "^entry 20991231235900000000-007-0000000011: dated in the future" \
+    "$(cat "$T/v.out")"
+
+# The server's own chain (000) with a head dated in the future: its next
+# entries take the clock's time, not the head's.
+cp "$T/base.ldif" "$T/t.ldif"
+"$AUDITGEN" -b "$B" -s 0 -n 1 -t "$(epoch '2099-12-31 23:59:00')" >>"$T/t.ldif"
+audit_reload "$T/t.ldif"
+as "$BOSS" "$PW_BOSS" audit status >/dev/null 2>&1
+check_match "a bind after a future head is dated now, not in 2099" \
+    "^$(date -u +%Y)" \
+    "$(root_search -b "ou=audit,$B" '(dwAuditAction=bind)' dwAuditId |
+	sed -n 's/^dwAuditId: \(.*-000-.*\)/\1/p' | grep -v '^2099' | sort | tail -n 1)"
 
 # ---------------------------------------------------------------- errors
 "$DWADM" -H ldap://127.0.0.1:9 -Y EXTERNAL audit verify >"$T/e.out" 2>&1
