@@ -1447,7 +1447,8 @@ set_limit(struct audit_args *a, const char *v)
 
 	errno = 0;
 	a->limit = strtol(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || v[0] == '+' ||
+	if (errno != 0 || end == v || *end != '\0' || v[0] < '0' ||
+	    v[0] > '9' ||
 	    a->limit < 1 || a->limit > LIMIT_MAX)
 		return dwadm_usage_error("audit search: --limit: a whole "
 		    "number from 1 to %d", LIMIT_MAX);
@@ -1472,6 +1473,10 @@ audit_opt(struct audit_args *a, int c, const char *v)
 		[OPT_RESULT - OPT_USER] = &a->result,
 	};
 
+	/* No option means anything when empty ("--action ''" would be a
+	 * filter syntax error at the server). */
+	if (v[0] == '\0')
+		return dwadm_usage_error("audit: an option's value is empty");
 	if (c == OPT_LIMIT)
 		return set_limit(a, v);
 	if (c == OPT_DETAIL) {

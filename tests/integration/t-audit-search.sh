@@ -173,6 +173,9 @@ bad "--format xml" --format xml
 bad "--limit 0" --limit 0
 bad "--limit 10001" --limit 10001
 bad "--limit 5x" --limit 5x
+bad "--limit ' 5'" --limit ' 5'
+bad "--action ''" --action ''
+bad "--user ''" --user ''
 bad "--category bogus" --category bogus
 bad "--user not-a-dn" --user 'not a dn'
 bad "--user bad address" --user 'a@@b'
