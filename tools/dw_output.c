@@ -89,6 +89,18 @@ dwadm_json_str(FILE *f, const char *str)
 	(void)fputc('"', f);
 }
 
+/* Code points that could drive or mislead a terminal: C0, DEL, C1, the
+ * line and paragraph separators and the bidirectional controls (which
+ * reorder what follows them on the line). */
+static bool
+term_control(long cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+	    cp == 0x061c || cp == 0x200e || cp == 0x200f || cp == 0x2028 ||
+	    cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069);
+}
+
 size_t
 dwadm_term_clean(const char *str, char *out, size_t outsz)
 {
@@ -101,8 +113,7 @@ dwadm_term_clean(const char *str, char *out, size_t outsz)
 	len = strlen(str);
 	for (i = 0; i < len; i += adv) {
 		cp = utf8_next(s + i, len - i, &adv);
-		/* C0, DEL and C1 controls could drive the terminal. */
-		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
+		if (term_control(cp)) {
 			if (n + 1 >= outsz)
 				break;
 			out[n++] = '?';
@@ -128,7 +139,7 @@ dwadm_text_ok(const char *str)
 	len = strlen(str);
 	for (i = 0; i < len; i += adv) {
 		cp = utf8_next(s + i, len - i, &adv);
-		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+		if (term_control(cp))
 			return false;
 	}
 	return true;

@@ -182,6 +182,17 @@ ev "PII view (on behalf of dan)" \
     "(&(dwAuditAction=pii-view)(dwAuditActor=$PORTAL)(dwAuditOnBehalfOf=$DAN_DN)(dwAuditTarget=customers/4711)(dwAuditDetail=fields: phone, address))" \
     --action pii-view --user dan@dramwell.ai
 
+# A reported value with a right-to-left override (U+202E) and a line
+# separator (U+2028): stored as sent, shown as '?' in the table.
+printf 'dn: dwAuditId=new,ou=audit,%s\nobjectClass: dwAuditEvent\ndwAuditId: new\ndwAuditCategory: data-access\ndwAuditAction: pii-view\ndwAuditTarget:: %s\n' \
+    "$B" "$(printf 'customers/\342\200\256fdp.exe\342\200\250x' | base64 -w0)" >"$T/rtl.ldif"
+check "a report with bidi and separator characters" ldapadd -H "$DW_URI" \
+    -x -D "$PORTAL" -y "$T/portal.secret" -f "$T/rtl.ldif"
+as "$BOSS" "$PW_BOSS" audit search --action pii-view >"$T/rtl.out" 2>&1
+check_fail "the table shows no bidi or separator character" \
+    grep -q "$(printf '\342\200\256\|\342\200\250')" "$T/rtl.out"
+check "  but '?' in their place" grep -q 'customers/?fdp.exe?x' "$T/rtl.out"
+
 # ----------------------------------------------------- configuration
 check "ann's role: support -> developer" \
     as "$BOSS" "$PW_BOSS" user set-role "$ANN" developer
