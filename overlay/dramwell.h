@@ -103,6 +103,9 @@ struct dramwell_event {
 	int ev_ndetail;
 	struct berval ev_onbehalf; /* reported events: the end user */
 	const char *ev_anchor;	   /* retention checkpoints: "<id> <hash>" */
+	const char *ev_client;	   /* the end user's address, when the
+				    * event knows it better than the
+				    * connection (a session's own) */
 };
 
 /* dramwell.c */

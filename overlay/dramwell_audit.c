@@ -505,7 +505,10 @@ dramwell_audit_entry(Operation *op, struct dramwell_info *di,
 	}
 	/* The address the login rules use (the end user's, when a trusted
 	 * portal host relays it); else what the peer is ("ldapi"). */
-	dramwell_client_addr(op, di, addr, sizeof(addr));
+	if (ev->ev_client != NULL && strlen(ev->ev_client) < sizeof(addr))
+		strcpy(addr, ev->ev_client);
+	else
+		dramwell_client_addr(op, di, addr, sizeof(addr));
 	if (addr[0] == '\0' &&
 	    dw_peer_to_addr(peer, peerlen, addr, sizeof(addr)) != 0)
 		goto fail;

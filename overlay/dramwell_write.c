@@ -37,6 +37,8 @@
  */
 #include "dramwell.h"
 
+#include <arpa/inet.h>
+
 #include <string.h>
 #include <sys/time.h>
 
@@ -55,6 +57,7 @@ struct dramwell_write_state {
 	int ws_done;	/* audit entry written */
 	char *ws_names; /* o_tmpmemctx */
 	struct berval ws_target; /* o_tmpmemctx: a session's user */
+	char ws_client[DW_ADDR_MAX]; /* a session's client address */
 	struct dramwell_authz ws_az;
 };
 
@@ -112,6 +115,23 @@ dramwell_in_sessions(struct dramwell_info *di, struct berval *ndn)
 	       dramwell_dn_within(ndn, &di->di_session_nbase);
 }
 
+/* Is v an IPv4 or IPv6 address (no name)?  Copied, canonical, to out. */
+static int
+dramwell_ip_text(const struct berval *v, char *out, size_t outsz)
+{
+	unsigned char bin[sizeof(struct in6_addr)];
+	char buf[INET6_ADDRSTRLEN + 1];
+	int af;
+
+	if (v->bv_len == 0 || v->bv_len >= sizeof(buf))
+		return 0;
+	memcpy(buf, v->bv_val, v->bv_len);
+	buf[v->bv_len] = '\0';
+	af = strchr(buf, ':') != NULL ? AF_INET6 : AF_INET;
+	return inet_pton(af, buf, bin) == 1 &&
+	       inet_ntop(af, bin, out, (socklen_t)outsz) != NULL;
+}
+
 /*
  * A session entry's event: its target is the session's user
  * (dwSessionUser of e, when there is one), never the entry's DN, which
@@ -133,6 +153,15 @@ dramwell_session_event(Operation *op, struct dramwell_write_state *ws,
 		ber_dupbv_x(&ws->ws_target, &a->a_vals[0], op->o_tmpmemctx);
 		ws->ws_ev.ev_target = ws->ws_target;
 	}
+	/* The portal opens and closes a session for its end user: the
+	 * session's address is the one the event is about. */
+	ad = NULL;
+	if (e != NULL && dramwell_is_appender(op, ws->ws_di) &&
+	    slap_str2ad("dwClientAddress", &ad, &text) == LDAP_SUCCESS &&
+	    (a = attr_find(e->e_attrs, ad)) != NULL && a->a_numvals == 1 &&
+	    dramwell_ip_text(&a->a_vals[0], ws->ws_client,
+		sizeof(ws->ws_client)))
+		ws->ws_ev.ev_client = ws->ws_client;
 	ws->ws_audited = 1;
 	if (opening) {
 		ws->ws_ev.ev_category = DW_AUDIT_CAT_AUTH;

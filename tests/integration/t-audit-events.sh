@@ -65,10 +65,10 @@ ev "portal login (the end user's address)" \
     "(&(dwAuditAction=bind)(dwAuditActor=$ANN_DN)(dwAuditResult=0)(dwAuditClient=192.0.2.7))" \
     --action bind --user "$ANN"
 ev "session open" \
-    "(&(dwAuditAction=session-open)(dwAuditCategory=authentication)(dwAuditActor=$PORTAL)(dwAuditTarget=$ANN_DN)(dwAuditResult=0))" \
+    "(&(dwAuditAction=session-open)(dwAuditCategory=authentication)(dwAuditActor=$PORTAL)(dwAuditTarget=$ANN_DN)(dwAuditResult=0)(dwAuditClient=192.0.2.7))" \
     --action session-open --user "$ANN"
 ev "logout" \
-    "(&(dwAuditAction=logout)(dwAuditCategory=authentication)(dwAuditActor=$PORTAL)(dwAuditTarget=$ANN_DN)(dwAuditResult=0))" \
+    "(&(dwAuditAction=logout)(dwAuditCategory=authentication)(dwAuditActor=$PORTAL)(dwAuditTarget=$ANN_DN)(dwAuditResult=0)(dwAuditClient=192.0.2.7))" \
     --action logout --user "$ANN" --category authentication
 
 drive dw nobody@dramwell.ai 'Some-Guess-12345!' -r 203.0.113.9 authenticate
