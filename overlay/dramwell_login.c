@@ -427,10 +427,13 @@ dramwell_login_failed(Operation *op, slap_overinst *on,
 	if (lg->lg_counts && lg->lg_found &&
 	    lg->lg_pol->lockout_threshold > 0) {
 		/* Read again under the mutex: the state read at the start of
-		 * this attempt may be stale by now. */
+		 * this attempt may be stale by now.  So may this attempt's
+		 * time: another one that waited less may have written a later
+		 * "first failure", and a time before it reads as a clock set
+		 * back, which restarts the count.  The time is taken here. */
 		(void)dramwell_lockout_read(op, on, &lg->lg_ndn, &l, &had);
 		dw_policy_lockout_rules(lg->lg_pol, &r);
-		lg->lg_locked_now = dw_lockout_fail(&l, &r, lg->lg_now);
+		lg->lg_locked_now = dw_lockout_fail(&l, &r, slap_get_time());
 		rc = dramwell_lockout_write(op, lg, &l, had);
 		if (rc != LDAP_SUCCESS)
 			Debug(LDAP_DEBUG_ANY,
