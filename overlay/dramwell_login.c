@@ -416,14 +416,17 @@ dramwell_login_failed(Operation *op, slap_overinst *on,
 	struct dw_lockout_rules r;
 	struct dw_lockout l;
 	struct dw_addr a;
+	int64_t now;
 	int had = 0, rc;
 
 	ldap_pvt_thread_mutex_lock(&di->di_login_mutex);
+	/* The time under the mutex (see below), for the throttle too. */
+	now = (int64_t)slap_get_time();
 	if (lg->lg_throttle && di->di_throttle != NULL &&
 	    lg->lg_pol->address_throttle > 0 &&
 	    dw_addr_parse(lg->lg_addr, strlen(lg->lg_addr), &a) == DW_OK)
 		dw_throttle_fail(di->di_throttle, &a,
-		    lg->lg_pol->lockout_window, lg->lg_now);
+		    lg->lg_pol->lockout_window, now);
 	if (lg->lg_counts && lg->lg_found &&
 	    lg->lg_pol->lockout_threshold > 0) {
 		/* Read again under the mutex: the state read at the start of
@@ -433,7 +436,7 @@ dramwell_login_failed(Operation *op, slap_overinst *on,
 		 * back, which restarts the count.  The time is taken here. */
 		(void)dramwell_lockout_read(op, on, &lg->lg_ndn, &l, &had);
 		dw_policy_lockout_rules(lg->lg_pol, &r);
-		lg->lg_locked_now = dw_lockout_fail(&l, &r, slap_get_time());
+		lg->lg_locked_now = dw_lockout_fail(&l, &r, now);
 		rc = dramwell_lockout_write(op, lg, &l, had);
 		if (rc != LDAP_SUCCESS)
 			Debug(LDAP_DEBUG_ANY,
