@@ -1788,7 +1788,10 @@ dramwell_authz_may_append(Operation *op, struct dramwell_info *di)
 
 	if (BER_BVISEMPTY(&op->o_ndn))
 		return 0;
-	if (dramwell_is_appender(op, di))
+	/* The rootdn (local maintenance: dwadm -Y EXTERNAL audit export
+	 * records itself) reports as itself, like any reporter: it can
+	 * stamp nothing either. */
+	if (be_isroot(op) || dramwell_is_appender(op, di))
 		return 1;
 	/* An active admin whose role grants audit-log:write, read from the
 	 * database of the admins (through its dramwell instance). */

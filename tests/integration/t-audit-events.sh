@@ -168,6 +168,11 @@ check "an export" as "$BOSS" "$PW_BOSS" audit export --csv "$T/x.csv" \
 ev "export (recorded by dwadm)" \
     "(&(dwAuditAction=audit-export)(dwAuditCategory=data-access)(dwAuditActor=$BOSS_DN)(dwAuditResult=0))" \
     --action audit-export --category data-access --user "$BOSS"
+check "an export as root over ldapi (local maintenance)" \
+    as_root audit export --csv "$T/root.csv" --category destructive
+ev "export by the rootdn, recorded as itself" \
+    "(&(dwAuditAction=audit-export)(dwAuditActor=$DW_ROOTDN)(dwAuditClient=ldapi))" \
+    --action audit-export
 check "a report download, reported" as "$BOSS" "$PW_BOSS" audit record \
     --category data-access --action report-download \
     --target reports/finance-2026-11.pdf

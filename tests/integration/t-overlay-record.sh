@@ -76,13 +76,15 @@ refused() {
 }
 refused "sue (support) reports" 'Insufficient access \(50\)' \
     as "$(ov_dn sue)" "$T/sue.pw" ldapadd -f "$T/exp.ldif"
-refused "the rootdn reports" 'Insufficient access \(50\)' \
-    root_add -f "$T/exp.ldif"
 b=$(total)
 ldapadd -H "$DW_URI" -x -f "$T/exp.ldif" >"$T/anon.out" 2>&1
 check_fail "an anonymous report fails" test $? -eq 0
-check_eq "no report by sue, root or anonymous was written" 1 \
+check_eq "no report by sue or anonymous was written" 1 \
     "$(n '(&(dwAuditAction=report-download)(dwAuditResult=0))')"
+# The rootdn (local maintenance) reports as itself, stamped like anyone.
+check "the rootdn reports" root_add -f "$T/exp.ldif"
+check_eq "  recorded with the rootdn as actor, over ldapi" 1 \
+    "$(n "(&(dwAuditAction=report-download)(dwAuditActor=$DW_ROOTDN)(dwAuditClient=ldapi)(dwAuditResult=0))")"
 
 # --- refused: what --------------------------------------------------------
 P="as $PORTAL $T/portal.pw ldapadd -f"
