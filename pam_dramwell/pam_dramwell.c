@@ -1671,7 +1671,7 @@ pd_password_expired(const struct pd_account *acct, const struct dw_policy *p,
 }
 
 static enum pd_status
-pd_authenticate(pam_handle_t *pamh, const struct pd_opts *o)
+pd_authenticate(pam_handle_t *pamh, const struct pd_opts *o, int flags)
 {
 	char			 email[DW_EMAIL_MAX + 1];
 	char			 code[PD_CODE_MAX + 1];
@@ -2009,7 +2009,7 @@ out:
 }
 
 static enum pd_status
-pd_account(pam_handle_t *pamh, const struct pd_opts *o)
+pd_account(pam_handle_t *pamh, const struct pd_opts *o, int flags)
 {
 	char			 email[DW_EMAIL_MAX + 1];
 	char			 perms[PD_PERMS_MAX];
@@ -2105,7 +2105,7 @@ out:
  * address; the id goes to the application as DRAMWELL_SESSION.
  */
 static enum pd_status
-pd_open_session(pam_handle_t *pamh, const struct pd_opts *o)
+pd_open_session(pam_handle_t *pamh, const struct pd_opts *o, int flags)
 {
 	char			 email[DW_EMAIL_MAX + 1];
 	char			 id[DW_SESSION_ID_LEN + 1];
@@ -2194,7 +2194,7 @@ out:
  * the user's (already gone: nothing to do) and remove the variable.
  */
 static enum pd_status
-pd_close_session(pam_handle_t *pamh, const struct pd_opts *o)
+pd_close_session(pam_handle_t *pamh, const struct pd_opts *o, int flags)
 {
 	char			 email[DW_EMAIL_MAX + 1];
 	char			 sdn[PD_DN_MAX];
@@ -2532,35 +2532,11 @@ out:
 	return pd_to_pam(phase, st);
 }
 
-static enum pd_status
-pd_authenticate_fn(pam_handle_t *pamh, const struct pd_opts *o, int flags)
-{
-	return pd_authenticate(pamh, o);
-}
-
-static enum pd_status
-pd_account_fn(pam_handle_t *pamh, const struct pd_opts *o, int flags)
-{
-	return pd_account(pamh, o);
-}
-
-static enum pd_status
-pd_open_session_fn(pam_handle_t *pamh, const struct pd_opts *o, int flags)
-{
-	return pd_open_session(pamh, o);
-}
-
-static enum pd_status
-pd_close_session_fn(pam_handle_t *pamh, const struct pd_opts *o, int flags)
-{
-	return pd_close_session(pamh, o);
-}
-
 PD_EXPORT int
 pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
     const char **argv)
 {
-	return pd_run(pamh, flags, argc, argv, pd_authenticate_fn,
+	return pd_run(pamh, flags, argc, argv, pd_authenticate,
 	    PD_PHASE_AUTH);
 }
 
@@ -2574,7 +2550,7 @@ pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 PD_EXPORT int
 pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	return pd_run(pamh, flags, argc, argv, pd_account_fn,
+	return pd_run(pamh, flags, argc, argv, pd_account,
 	    PD_PHASE_ACCOUNT);
 }
 
@@ -2582,7 +2558,7 @@ PD_EXPORT int
 pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
     const char **argv)
 {
-	return pd_run(pamh, flags, argc, argv, pd_open_session_fn,
+	return pd_run(pamh, flags, argc, argv, pd_open_session,
 	    PD_PHASE_SESSION);
 }
 
@@ -2590,7 +2566,7 @@ PD_EXPORT int
 pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
     const char **argv)
 {
-	return pd_run(pamh, flags, argc, argv, pd_close_session_fn,
+	return pd_run(pamh, flags, argc, argv, pd_close_session,
 	    PD_PHASE_SESSION);
 }
 
