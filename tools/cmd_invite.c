@@ -647,53 +647,6 @@ dwadm_user_revoke(struct dwadm *d, int argc, char **argv)
 
 /* ---- accept */
 
-/* BER definite length of n into p (at most 3 bytes); returns the count. */
-static size_t
-ber_len(unsigned char *p, size_t n)
-{
-	if (n < 0x80) {
-		p[0] = (unsigned char)n;
-		return 1;
-	}
-	if (n < 0x100) {
-		p[0] = 0x81;
-		p[1] = (unsigned char)n;
-		return 2;
-	}
-	p[0] = 0x82;
-	p[1] = (unsigned char)(n >> 8);
-	p[2] = (unsigned char)n;
-	return 3;
-}
-
-/*
- * SEQUENCE { token OCTET STRING, newPassword OCTET STRING } into out
- * (sodium memory, outsz >= toklen + pwlen + 16).  Returns the length.
- */
-static size_t
-encode_accept(const char *tok, size_t toklen, const char *pw, size_t pwlen,
-    unsigned char *out)
-{
-	unsigned char	hdr[4];
-	size_t		n = 0, body, hl;
-
-	hl = ber_len(hdr, toklen);
-	body = 1 + hl + toklen;
-	hl = ber_len(hdr, pwlen);
-	body += 1 + hl + pwlen;
-	out[n++] = 0x30;
-	n += ber_len(out + n, body);
-	out[n++] = 0x04;
-	n += ber_len(out + n, toklen);
-	memcpy(out + n, tok, toklen);
-	n += toklen;
-	out[n++] = 0x04;
-	n += ber_len(out + n, pwlen);
-	memcpy(out + n, pw, pwlen);
-	n += pwlen;
-	return n;
-}
-
 /* The token from a line holding it or the whole link: what follows the
  * last "token=", up to '&' or '#'. */
 static void
@@ -773,7 +726,18 @@ dwadm_user_accept(struct dwadm *d, int argc, char **argv)
 			goto out;
 		}
 	}
-	req.bv_len = encode_accept(tok, toklen, pw, pwlen, ber);
+	{
+		const char	*s[2] = { tok, pw };
+		size_t		 l[2] = { toklen, pwlen };
+
+		/* SEQUENCE { token OCTET STRING, newPassword OCTET STRING } */
+		if ((req.bv_len = dwadm_ber_strings(s, l, 2, ber, bersz)) ==
+		    0) {
+			ret = dwadm_fail("invitation token or password too "
+			    "long");
+			goto out;
+		}
+	}
 	req.bv_val = (char *)ber;
 	if ((rc = dwadm_connect_anon(d)) != 0) {
 		ret = rc;

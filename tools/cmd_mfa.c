@@ -59,54 +59,6 @@ static const char mfa_help[] =
 
 /* ---- BER, written and read here so that secrets stay in sodium memory */
 
-/* BER definite length of n into p (at most 3 bytes); returns the count. */
-static size_t
-ber_len(unsigned char *p, size_t n)
-{
-	if (n < 0x80) {
-		p[0] = (unsigned char)n;
-		return 1;
-	}
-	if (n < 0x100) {
-		p[0] = 0x81;
-		p[1] = (unsigned char)n;
-		return 2;
-	}
-	p[0] = 0x82;
-	p[1] = (unsigned char)(n >> 8);
-	p[2] = (unsigned char)n;
-	return 3;
-}
-
-/*
- * SEQUENCE { OCTET STRING... } of the n strings into out (outsz bytes).
- * Returns the length, or 0 when it does not fit (or is over 64 KiB).
- */
-static size_t
-ber_strings(const char *const *s, const size_t *len, size_t n,
-    unsigned char *out, size_t outsz)
-{
-	unsigned char	hdr[4];
-	size_t		i, body = 0, k = 0;
-
-	for (i = 0; i < n; i++) {
-		if (len[i] > 0xffff)
-			return 0;
-		body += 1 + ber_len(hdr, len[i]) + len[i];
-	}
-	if (body > 0xffff || body + 4 > outsz)
-		return 0;
-	out[k++] = 0x30;
-	k += ber_len(out + k, body);
-	for (i = 0; i < n; i++) {
-		out[k++] = 0x04;
-		k += ber_len(out + k, len[i]);
-		memcpy(out + k, s[i], len[i]);
-		k += len[i];
-	}
-	return k;
-}
-
 /* Read a tag and a definite length at *p (end e); 0 or -1. */
 static int
 ber_get(const unsigned char **p, const unsigned char *e, unsigned char tag,
@@ -304,7 +256,7 @@ mfa_enroll(struct dwadm *d, const char *arg, bool from_stdin, bool qr)
 	l[2] = strlen(b32);
 	s[3] = code;
 	l[3] = codelen;
-	if ((req.bv_len = ber_strings(s, l, 4, ber, REQ_BUF)) == 0) {
+	if ((req.bv_len = dwadm_ber_strings(s, l, 4, ber, REQ_BUF)) == 0) {
 		ret = dwadm_fail("mfa enroll: request too large");
 		goto out;
 	}
@@ -418,7 +370,7 @@ mfa_reset(struct dwadm *d, const char *arg)
 		return DWADM_EXIT_FAIL;
 	s[0] = dn;
 	l[0] = strlen(dn);
-	if ((req.bv_len = ber_strings(s, l, 1, ber, sizeof(ber))) == 0)
+	if ((req.bv_len = dwadm_ber_strings(s, l, 1, ber, sizeof(ber))) == 0)
 		return dwadm_fail("mfa reset: DN too long");
 	req.bv_val = (char *)ber;
 	if ((rc = dwadm_connect(d)) != 0)

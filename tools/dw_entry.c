@@ -204,3 +204,54 @@ dwadm_paged_search(LDAP *ld, const char *base, int scope, const char *filter,
 	ldap_memfree(cookie.bv_val);
 	return rc;
 }
+
+/* ---- BER, written here so that secrets stay in the caller's (sodium)
+ * memory */
+
+/* BER definite length of n into p (at most 3 bytes); returns the count. */
+static size_t
+ber_len(unsigned char *p, size_t n)
+{
+	if (n < 0x80) {
+		p[0] = (unsigned char)n;
+		return 1;
+	}
+	if (n < 0x100) {
+		p[0] = 0x81;
+		p[1] = (unsigned char)n;
+		return 2;
+	}
+	p[0] = 0x82;
+	p[1] = (unsigned char)(n >> 8);
+	p[2] = (unsigned char)n;
+	return 3;
+}
+
+/*
+ * SEQUENCE { OCTET STRING... } of the n strings into out (outsz bytes).
+ * Returns the length, or 0 when it does not fit (or is over 64 KiB).
+ */
+size_t
+dwadm_ber_strings(const char *const *s, const size_t *len, size_t n,
+    unsigned char *out, size_t outsz)
+{
+	unsigned char	hdr[4];
+	size_t		i, body = 0, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (len[i] > 0xffff)
+			return 0;
+		body += 1 + ber_len(hdr, len[i]) + len[i];
+	}
+	if (body > 0xffff || body + 4 > outsz)
+		return 0;
+	out[k++] = 0x30;
+	k += ber_len(out + k, body);
+	for (i = 0; i < n; i++) {
+		out[k++] = 0x04;
+		k += ber_len(out + k, len[i]);
+		memcpy(out + k, s[i], len[i]);
+		k += len[i];
+	}
+	return k;
+}

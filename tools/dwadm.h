@@ -229,6 +229,15 @@ int dwadm_paged_search(LDAP *ld, const char *base, int scope,
     const char *filter, char **attrs, dwadm_entry_fn fn, void *arg,
     int *stop);
 
+/*
+ * SEQUENCE { OCTET STRING... } of the n strings into out (outsz bytes),
+ * the request value of the accept-invite and MFA extended operations,
+ * built in the caller's memory (sodium memory for secrets).  Returns the
+ * length, or 0 when it does not fit (or a string is over 64 KiB).
+ */
+size_t dwadm_ber_strings(const char *const *s, const size_t *len, size_t n,
+    unsigned char *out, size_t outsz);
+
 /* ---- mail (dw_mail.c) */
 
 /*
