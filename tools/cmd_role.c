@@ -159,43 +159,6 @@ row_cmp(const void *a, const void *b)
 	    y->name != NULL ? y->name : "");
 }
 
-static char **
-string_values(LDAP *ld, LDAPMessage *e, const char *attr)
-{
-	struct berval	**bv;
-	char		**out;
-	size_t		  n, i;
-
-	if ((bv = ldap_get_values_len(ld, e, attr)) == NULL)
-		return calloc(1, sizeof(char *));
-	for (n = 0; bv[n] != NULL; n++)
-		;
-	if ((out = calloc(n + 1, sizeof(char *))) != NULL)
-		for (i = 0; i < n; i++)
-			if ((out[i] = strndup(bv[i]->bv_val,
-			    bv[i]->bv_len)) == NULL) {
-				while (i > 0)
-					free(out[--i]);
-				free(out);
-				out = NULL;
-				break;
-			}
-	ldap_value_free_len(bv);
-	return out;
-}
-
-static void
-strv_free(char **v)
-{
-	size_t	i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* Admins holding each role: one search, counted here.  With holders
  * (show), their e-mail addresses for role "only". */
 static int
@@ -251,7 +214,7 @@ count_holders(struct dwadm *d, struct role_row *rows, size_t n,
 	}
 	ret = 0;
 out:
-	strv_free(hv);
+	dwadm_values_free(hv);
 	ldap_msgfree(res);
 	return ret;
 }
@@ -323,7 +286,7 @@ role_list_show(struct dwadm *d, const char *only)
 		b = dwadm_first_value(d->ld, e, "dwBuiltin");
 		rows[n].builtin = b != NULL && strcasecmp(b, "TRUE") == 0;
 		free(b);
-		rows[n].perms = string_values(d->ld, e, "dwPermission");
+		rows[n].perms = dwadm_values(d->ld, e, "dwPermission", NULL);
 		n++;
 		if (rows[n - 1].perms == NULL) {
 			ret = dwadm_fail("out of memory");
@@ -432,10 +395,10 @@ out:
 	for (i = 0; i < n; i++) {
 		free(rows[i].name);
 		free(rows[i].desc);
-		strv_free(rows[i].perms);
+		dwadm_values_free(rows[i].perms);
 	}
 	free(rows);
-	strv_free(holders);
+	dwadm_values_free(holders);
 	ldap_msgfree(res);
 	return ret;
 }

@@ -221,42 +221,6 @@ struct shown {
 };
 
 static void
-vals_free(char **v)
-{
-	size_t	i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
-static char **
-get_vals(LDAP *ld, LDAPMessage *e, const char *attr, size_t *n)
-{
-	struct berval	**bv;
-	char		**out;
-	size_t		  i, k;
-
-	*n = 0;
-	if ((bv = ldap_get_values_len(ld, e, attr)) == NULL)
-		return NULL;
-	for (k = 0; bv[k] != NULL; k++)
-		;
-	if ((out = calloc(k + 1, sizeof(char *))) == NULL) {
-		ldap_value_free_len(bv);
-		return NULL;
-	}
-	for (i = 0; i < k; i++)
-		if ((out[i] = strndup(bv[i]->bv_val, bv[i]->bv_len)) == NULL)
-			break;
-	ldap_value_free_len(bv);
-	*n = i;
-	return out;
-}
-
-static void
 cell(const char *s, size_t width, int last)
 {
 	char	buf[CELL];
@@ -373,7 +337,7 @@ security_show(struct dwadm *d)
 	for (i = 0; i < NSETTINGS; i++) {
 		sh[i].s = &settings[i];
 		attr = dw_policy_attr(settings[i].key);
-		sh[i].vals = get_vals(d->ld, e, attr, &sh[i].nvals);
+		sh[i].vals = dwadm_values(d->ld, e, attr, &sh[i].nvals);
 		sh[i].valid = 1;
 		if (settings[i].kind == K_CIDR) {
 			/* Each range as the server would parse it. */
@@ -418,7 +382,7 @@ security_show(struct dwadm *d)
 	ret = 0;
 out:
 	for (i = 0; i < NSETTINGS; i++)
-		vals_free(sh[i].vals);
+		dwadm_values_free(sh[i].vals);
 	ldap_msgfree(res);
 	return ret;
 }
@@ -764,7 +728,7 @@ security_set(struct dwadm *d, struct set_args *a)
 			ret = rc;
 			goto out;
 		}
-		stored = get_vals(d->ld, e, dw_policy_attr(DW_POL_IP_ALLOWLIST),
+		stored = dwadm_values(d->ld, e, dw_policy_attr(DW_POL_IP_ALLOWLIST),
 		    &nstored);
 		if (match_ip_opts(a, stored, nstored, del) != 0)
 			goto out;
@@ -832,7 +796,7 @@ security_set(struct dwadm *d, struct set_args *a)
 		    a->add_ip[i]);
 	ret = 0;
 out:
-	vals_free(stored);
+	dwadm_values_free(stored);
 	ldap_msgfree(res);
 	return ret;
 }

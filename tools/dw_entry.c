@@ -255,3 +255,42 @@ dwadm_ber_strings(const char *const *s, const size_t *len, size_t n,
 	}
 	return k;
 }
+
+char **
+dwadm_values(LDAP *ld, LDAPMessage *e, const char *attr, size_t *n)
+{
+	struct berval	**bv;
+	char		**out;
+	size_t		  k, i;
+
+	if (n != NULL)
+		*n = 0;
+	if ((bv = ldap_get_values_len(ld, e, attr)) == NULL)
+		return calloc(1, sizeof(char *));
+	for (k = 0; bv[k] != NULL; k++)
+		;
+	if ((out = calloc(k + 1, sizeof(char *))) != NULL)
+		for (i = 0; i < k; i++)
+			if ((out[i] = strndup(bv[i]->bv_val,
+			    bv[i]->bv_len)) == NULL) {
+				dwadm_values_free(out);
+				out = NULL;
+				break;
+			}
+	ldap_value_free_len(bv);
+	if (out != NULL && n != NULL)
+		*n = k;
+	return out;
+}
+
+void
+dwadm_values_free(char **v)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}

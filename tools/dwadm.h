@@ -229,6 +229,12 @@ int dwadm_paged_search(LDAP *ld, const char *base, int scope,
     const char *filter, char **attrs, dwadm_entry_fn fn, void *arg,
     int *stop);
 
+/* The values of attr in e as C strings: a NULL-terminated array (empty
+ * when e has no such attribute), their count in *n (n may be NULL); NULL
+ * when out of memory.  Free with dwadm_values_free. */
+char **dwadm_values(LDAP *ld, LDAPMessage *e, const char *attr, size_t *n);
+void dwadm_values_free(char **v);
+
 /*
  * SEQUENCE { OCTET STRING... } of the n strings into out (outsz bytes),
  * the request value of the accept-invite and MFA extended operations,
