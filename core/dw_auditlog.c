@@ -457,3 +457,57 @@ dw_timespec_parse(const char *s, time_t now, time_t *out)
 	*out = t;
 	return DW_OK;
 }
+
+/* ---- what a report may say */
+
+static const char *const audit_categories[] = {
+	DW_AUDIT_CAT_AUTH, DW_AUDIT_CAT_ACCESS, DW_AUDIT_CAT_CONFIG,
+	DW_AUDIT_CAT_DESTRUCT,
+};
+
+/* The server's own actions (overlay/, slapo-dramwell(5)). */
+static const char *const audit_server_actions[] = {
+	"bind", "add", "modify", "delete", "modrdn", "passwd", "invite",
+	"resend-invite", "revoke-invite", "accept-invite", "set-role",
+	"deactivate", "reactivate", "role-create", "role-modify",
+	"role-delete", "policy-modify", "mfa-enroll", "mfa-recovery-codes",
+	"mfa-reset", "session-open", "session-modify", "logout",
+	"session-kill", "session-timeout", DW_AUDIT_PURGE_ACTION,
+};
+
+#define AUDIT_ACTION_MAX	64
+
+static bool
+in_list(const char *const *list, size_t n, const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
+			return true;
+	return false;
+}
+
+bool
+dw_audit_category_valid(const char *s, size_t len)
+{
+	return s != NULL && in_list(audit_categories,
+	    sizeof(audit_categories) / sizeof(audit_categories[0]), s, len);
+}
+
+bool
+dw_audit_action_reportable(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (s == NULL || len == 0 || len > AUDIT_ACTION_MAX ||
+	    s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+		    s[i] == '_' || s[i] == '-'))
+			return false;
+	return !in_list(audit_server_actions, sizeof(audit_server_actions) /
+	    sizeof(audit_server_actions[0]), s, len);
+}

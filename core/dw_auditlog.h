@@ -73,6 +73,17 @@ int dw_audit_hash(const struct dw_audit_rec *r,
 /* Is s[0..len) a hash: exactly 64 lower-case hex digits? */
 bool dw_audit_hash_valid(const char *s, size_t len);
 
+/* Is s[0..len) one of the four categories (DW_AUDIT_CAT_*)? */
+bool dw_audit_category_valid(const char *s, size_t len);
+
+/*
+ * May a reporter (dwadm audit record, the portal) name this action?
+ * 1..64 of a-z 0-9 . _ -, starting with a letter, and not one of the
+ * actions the server records itself (bind, logout, retention-purge,
+ * ...), so that a report can never imitate the server's own events.
+ */
+bool dw_audit_action_reportable(const char *s, size_t len);
+
 /*
  * Parse an audit id (the form dw_audit_id_format writes): DW_OK and the
  * server id in *server_id (may be NULL), DW_ERR_INVAL otherwise.

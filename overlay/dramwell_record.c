@@ -20,8 +20,6 @@
 #include "dw_audit.h"
 #include "dw_auditlog.h"
 
-/* Longest action name a client may report. */
-#define DRAMWELL_ACTION_MAX 64
 
 /* A single value of a, or NULL (with *text) when there are several. */
 static struct berval *
@@ -42,33 +40,6 @@ dramwell_record_cstr(const struct berval *v)
 	return v->bv_val != NULL && memchr(v->bv_val, '\0', v->bv_len) == NULL;
 }
 
-static int
-dramwell_record_category(const struct berval *v)
-{
-	static const char *const cats[] = {DW_AUDIT_CAT_AUTH,
-	    DW_AUDIT_CAT_ACCESS, DW_AUDIT_CAT_CONFIG, DW_AUDIT_CAT_DESTRUCT};
-	size_t i;
-
-	for (i = 0; i < sizeof(cats) / sizeof(cats[0]); i++)
-		if (v->bv_len == strlen(cats[i]) &&
-		    memcmp(v->bv_val, cats[i], v->bv_len) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * The server's own actions: a reporter may not use them, so that an event
- * the overlay recorded can never be imitated by a report.
- */
-static const char *const dramwell_server_actions[] = {
-    "bind", "add", "modify", "delete", "modrdn", "passwd", "invite",
-    "resend-invite", "revoke-invite", "accept-invite", "set-role",
-    "deactivate", "reactivate", "role-create", "role-modify",
-    "role-delete", "policy-modify", "mfa-enroll", "mfa-recovery-codes",
-    "mfa-reset", "session-open", "session-modify", "logout",
-    "session-kill", "session-timeout", DW_AUDIT_PURGE_ACTION,
-};
-
 /* Longest dwAuditTarget / dwAuditOnBehalfOf, and dwAuditDetail (bytes,
  * the schema's bounds, which slapd itself does not enforce). */
 #define DRAMWELL_RECORD_NAME_MAX 1024
@@ -87,34 +58,6 @@ dramwell_record_printable(const struct berval *v)
 		/* C1: U+0080..U+009F is C2 80..C2 9F */
 		if (p[i] == 0xc2 && i + 1 < v->bv_len && p[i + 1] >= 0x80 &&
 		    p[i + 1] <= 0x9f)
-			return 0;
-	}
-	return 1;
-}
-
-/* 1..DRAMWELL_ACTION_MAX of [a-z0-9._-], starting with a letter, not
- * one of the server's own. */
-static int
-dramwell_record_action(const struct berval *v)
-{
-	ber_len_t i;
-
-	for (i = 0; i < sizeof(dramwell_server_actions) /
-			    sizeof(dramwell_server_actions[0]);
-	     i++)
-		if (v->bv_len == strlen(dramwell_server_actions[i]) &&
-		    memcmp(v->bv_val, dramwell_server_actions[i], v->bv_len) ==
-			0)
-			return 0;
-
-	if (v->bv_len == 0 || v->bv_len > DRAMWELL_ACTION_MAX ||
-	    v->bv_val[0] < 'a' || v->bv_val[0] > 'z')
-		return 0;
-	for (i = 0; i < v->bv_len; i++) {
-		char c = v->bv_val[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-			c == '.' || c == '_' || c == '-'))
 			return 0;
 	}
 	return 1;
@@ -256,7 +199,7 @@ dramwell_record_event(Operation *op, struct dramwell_info *di,
 				return LDAP_CONSTRAINT_VIOLATION;
 			}
 		} else if (ad == s->ad_dwAuditCategory) {
-			if (!dramwell_record_category(v)) {
+			if (!dw_audit_category_valid(v->bv_val, v->bv_len)) {
 				*text = "dwAuditCategory must be "
 					"authentication, data-access, "
 					"configuration or destructive";
@@ -264,7 +207,7 @@ dramwell_record_event(Operation *op, struct dramwell_info *di,
 			}
 			ev->ev_category = v->bv_val;
 		} else if (ad == s->ad_dwAuditAction) {
-			if (!dramwell_record_action(v)) {
+			if (!dw_audit_action_reportable(v->bv_val, v->bv_len)) {
 				*text = "dwAuditAction must be 1 to 64 of "
 					"a-z 0-9 . _ -, starting with a "
 					"letter, and not an action the "

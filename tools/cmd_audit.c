@@ -106,11 +106,6 @@ static char *event_attrs[] = {
 	"dwAuditClient", "dwAuditDetail", NULL,
 };
 
-static const char *const categories[] = {
-	DW_AUDIT_CAT_AUTH, DW_AUDIT_CAT_ACCESS, DW_AUDIT_CAT_CONFIG,
-	DW_AUDIT_CAT_DESTRUCT,
-};
-
 /* One event as read: the single values (COL_DETAILS unused) and the
  * details. */
 struct event {
@@ -195,17 +190,6 @@ struct audit_args {
 	size_t ndetail;
 	long limit;
 };
-
-static int
-category_ok(const char *c)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof(categories) / sizeof(categories[0]); i++)
-		if (strcmp(c, categories[i]) == 0)
-			return 1;
-	return 0;
-}
 
 /* Append "(ATTR OP VALUE)", VALUE escaped for a filter (RFC 4515). */
 static int
@@ -337,7 +321,7 @@ query_filter(const struct dwadm *d, const struct audit_args *a, char *out,
 	time_t	now = time(NULL), ts = 0, tu = 0;
 	int	rc;
 
-	if (a->category != NULL && !category_ok(a->category))
+	if (a->category != NULL && !dw_audit_category_valid(a->category, strlen(a->category)))
 		return dwadm_usage_error("audit: --category: one of "
 		    "authentication, data-access, configuration, destructive");
 	if (a->before != NULL &&
@@ -755,7 +739,7 @@ record_cmd(struct dwadm *d, const struct audit_args *a)
 	if (a->category == NULL || a->action == NULL)
 		return dwadm_usage_error("audit record: give --category and "
 		    "--action");
-	if (!category_ok(a->category))
+	if (!dw_audit_category_valid(a->category, strlen(a->category)))
 		return dwadm_usage_error("audit record: --category: one of "
 		    "authentication, data-access, configuration, destructive");
 	if ((rc = text_arg("--action", a->action, 64)) != 0 ||

@@ -748,6 +748,56 @@ test_timespec(void **state)
 	assert_int_equal(dw_timespec_parse("7d", NOW, NULL), DW_ERR_INVAL);
 }
 
+/* What a report may say: the four categories; actions of the grammar
+ * that are not the server's own. */
+static void
+test_report_rules(void **state)
+{
+	static const struct {
+		int		 line;
+		const char	*s;
+		size_t		 len;
+		bool		 category, action;
+	} t[] = {
+		ROW(S("authentication"), true, true),
+		ROW(S("data-access"), true, true),
+		ROW(S("configuration"), true, true),
+		ROW(S("destructive"), true, true),
+		ROW(S("Destructive"), false, false),
+		ROW(S("destructive "), false, false),
+		ROW(S("pii-view"), false, true),
+		ROW(S("report.download_2"), false, true),
+		ROW(S("a"), false, true),
+		ROW(S("bind"), false, false),
+		ROW(S("logout"), false, false),
+		ROW(S("session-kill"), false, false),
+		ROW(S("retention-purge"), false, false),
+		ROW(S("mfa-reset"), false, false),
+		ROW(S("bindx"), false, true),
+		ROW(S("1abc"), false, false),
+		ROW(S("-abc"), false, false),
+		ROW(S("rm -rf"), false, false),
+		ROW(S("Abc"), false, false),
+		ROW(S(""), false, false),
+		ROW(S("a\0b"), false, false),
+		ROW(S("abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcd"),
+		    false, true),
+		ROW(S("abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcde"),
+		    false, false),
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < NITEMS(t); i++) {
+		if (dw_audit_category_valid(t[i].s, t[i].len) != t[i].category)
+			fail_msg("line %d: category", t[i].line);
+		if (dw_audit_action_reportable(t[i].s, t[i].len) != t[i].action)
+			fail_msg("line %d: action", t[i].line);
+	}
+	assert_false(dw_audit_category_valid(NULL, 0));
+	assert_false(dw_audit_action_reportable(NULL, 0));
+}
+
 int
 main(void)
 {
@@ -765,6 +815,7 @@ main(void)
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_csv_errors),
 		cmocka_unit_test(test_timespec),
+		cmocka_unit_test(test_report_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
