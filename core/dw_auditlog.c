@@ -148,10 +148,12 @@ shape(const char *s, size_t len, const char *pat)
 }
 
 int
-dw_audit_id_parse(const char *s, size_t len, unsigned *server_id)
+dw_audit_id_time(const char *s, size_t len, time_t *t, long *usec)
 {
 	char	gt[16];
-	time_t	t;
+	time_t	tt;
+	long	u = 0;
+	int	i;
 
 	if (s == NULL || !shape(s, len, AUDIT_ID_SHAPE))
 		return DW_ERR_INVAL;
@@ -160,8 +162,22 @@ dw_audit_id_parse(const char *s, size_t len, unsigned *server_id)
 	memcpy(gt, s, 14);
 	gt[14] = 'Z';
 	gt[15] = '\0';
-	if (dw_gentime_parse(gt, 15, &t) != DW_OK || memcmp(s + 12, "60", 2) ==
+	if (dw_gentime_parse(gt, 15, &tt) != DW_OK || memcmp(s + 12, "60", 2) ==
 	    0)
+		return DW_ERR_INVAL;
+	for (i = 14; i < 20; i++)
+		u = u * 10 + (s[i] - '0');
+	if (t != NULL)
+		*t = tt;
+	if (usec != NULL)
+		*usec = u;
+	return DW_OK;
+}
+
+int
+dw_audit_id_parse(const char *s, size_t len, unsigned *server_id)
+{
+	if (dw_audit_id_time(s, len, NULL, NULL) != DW_OK)
 		return DW_ERR_INVAL;
 	if (server_id != NULL)
 		*server_id = (unsigned)((s[21] - '0') * 100 + (s[22] - '0') * 10 +

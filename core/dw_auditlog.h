@@ -90,6 +90,11 @@ bool dw_audit_action_reportable(const char *s, size_t len);
  */
 int dw_audit_id_parse(const char *s, size_t len, unsigned *server_id);
 
+/* The time an audit id claims: DW_OK with the seconds in *t and the
+ * microseconds in *usec (either may be NULL), DW_ERR_INVAL for anything
+ * that is not an id. */
+int dw_audit_id_time(const char *s, size_t len, time_t *t, long *usec);
+
 /*
  * Parse a checkpoint's dwAuditAnchor "<id> <hash>": DW_OK with the id
  * copied to id (NUL-terminated, idsz >= DW_AUDIT_ID_MAX suffices) and

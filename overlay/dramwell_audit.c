@@ -348,27 +348,6 @@ dramwell_head_search(Operation *op, struct dramwell_info *di,
 	return rs2.sr_err;
 }
 
-/* The time of an id (its first 20 digits). */
-static int
-dramwell_id_time(const char *id, struct timeval *tv)
-{
-	char gt[16];
-	time_t t;
-	long usec = 0;
-	int i;
-
-	memcpy(gt, id, 14);
-	gt[14] = 'Z';
-	gt[15] = '\0';
-	if (dw_gentime_parse(gt, 15, &t) != DW_OK)
-		return -1;
-	for (i = 14; i < 20; i++)
-		usec = usec * 10 + (id[i] - '0');
-	tv->tv_sec = t;
-	tv->tv_usec = usec;
-	return 0;
-}
-
 /* Load ch's head from the database (ch->ch_mutex held). */
 static int
 dramwell_chain_load(
@@ -407,6 +386,9 @@ dramwell_chain_load(
 	strcpy(ch->ch_prev, DW_AUDIT_GENESIS);
 	memset(&ch->ch_last, 0, sizeof(ch->ch_last));
 	if (hd.hd_found) {
+		time_t t;
+		long usec;
+
 		if (hd.hd_hashed)
 			strcpy(ch->ch_prev, hd.hd_hash);
 		else
@@ -415,7 +397,11 @@ dramwell_chain_load(
 			    "valid hash: the chain restarts at genesis "
 			    "(dwadm audit verify reports it)\n",
 			    hd.hd_id);
-		(void)dramwell_id_time(hd.hd_id, &ch->ch_last);
+		if (dw_audit_id_time(hd.hd_id, strlen(hd.hd_id), &t, &usec) ==
+		    DW_OK) {
+			ch->ch_last.tv_sec = t;
+			ch->ch_last.tv_usec = usec;
+		}
 		/* A head dated in the future (a clock that ran ahead, or an
 		 * entry added offline) would date every later entry with its
 		 * time: ids follow the clock again instead (dwadm audit

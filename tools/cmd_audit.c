@@ -1122,27 +1122,13 @@ check_place(void *arg, LDAP *ld, LDAPMessage *e)
 	return 0;
 }
 
-/* The time an id claims (its first 14 digits); -1 if none. */
-static time_t
-id_time(const char *id)
-{
-	char	gt[16];
-	time_t	t;
-
-	if (strlen(id) < 14)
-		return -1;
-	memcpy(gt, id, 14);
-	gt[14] = 'Z';
-	gt[15] = '\0';
-	return dw_gentime_parse(gt, 15, &t) == DW_OK ? t : -1;
-}
-
 static int
 collect_link(void *arg, LDAP *ld, LDAPMessage *e)
 {
 	struct links		*ls = arg;
 	struct dw_audit_link	*nv;
 	size_t			 cap;
+	time_t			 t;
 	int			 rc;
 
 	if (ls->n == ls->cap) {
@@ -1170,7 +1156,8 @@ collect_link(void *arg, LDAP *ld, LDAPMessage *e)
 	}
 	/* A clock (or a forger) ahead of time would stamp every later
 	 * entry of its chain with that future time. */
-	if (id_time(ls->v[ls->n].id) > ls->now + FUTURE_SKEW) {
+	if (dw_audit_id_time(ls->v[ls->n].id, strlen(ls->v[ls->n].id), &t,
+	    NULL) == DW_OK && t > ls->now + FUTURE_SKEW) {
 		(void)printf("entry %s: dated in the future\n",
 		    ls->v[ls->n].id);
 		ls->future++;

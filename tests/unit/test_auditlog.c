@@ -798,6 +798,27 @@ test_report_rules(void **state)
 	assert_false(dw_audit_action_reportable(NULL, 0));
 }
 
+/* The time an id claims, to the microsecond. */
+static void
+test_id_time(void **state)
+{
+	time_t	t = 0;
+	long	usec = 0;
+
+	(void)state;
+	assert_int_equal(dw_audit_id_time(S("20231114221320123456-007-0000000001"),
+	    &t, &usec), DW_OK);
+	assert_int_equal((long long)t, 1700000000LL);
+	assert_int_equal(usec, 123456);
+	assert_int_equal(dw_audit_id_time(S("20231114221320000000-007-0000000001"),
+	    NULL, NULL), DW_OK);
+	assert_int_equal(dw_audit_id_time(S("20230230221320123456-007-0000000001"),
+	    &t, &usec), DW_ERR_INVAL);
+	assert_int_equal(dw_audit_id_time(S("2023111422132012345-007-0000000001"),
+	    &t, &usec), DW_ERR_INVAL);
+	assert_int_equal(dw_audit_id_time(NULL, 0, &t, &usec), DW_ERR_INVAL);
+}
+
 int
 main(void)
 {
@@ -816,6 +837,7 @@ main(void)
 		cmocka_unit_test(test_csv_errors),
 		cmocka_unit_test(test_timespec),
 		cmocka_unit_test(test_report_rules),
+		cmocka_unit_test(test_id_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
