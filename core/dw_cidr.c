@@ -174,6 +174,23 @@ dw_cidr_format(const struct dw_cidr *c, char *out, size_t outsz)
 	return DW_OK;
 }
 
+int
+dw_addr_format(const struct dw_addr *a, char *out, size_t outsz)
+{
+	char	buf[INET6_ADDRSTRLEN];
+	size_t	len;
+
+	if (a == NULL || out == NULL ||
+	    (a->family != AF_INET && a->family != AF_INET6) ||
+	    inet_ntop(a->family, a->bytes, buf, sizeof(buf)) == NULL)
+		return DW_ERR_INVAL;
+	len = strlen(buf);
+	if (len >= outsz)
+		return DW_ERR_TOOLONG;
+	memcpy(out, buf, len + 1);
+	return DW_OK;
+}
+
 bool
 dw_cidr_match(const struct dw_cidr *c, const struct dw_addr *a)
 {

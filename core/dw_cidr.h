@@ -38,6 +38,10 @@ struct dw_cidr {
  */
 int dw_addr_parse(const char *s, size_t len, struct dw_addr *out);
 
+/* a in canonical text (inet_ntop): DW_ERR_INVAL for a bad family,
+ * DW_ERR_TOOLONG if out is too small. */
+int dw_addr_format(const struct dw_addr *a, char *out, size_t outsz);
+
 /* A range as described above; DW_ERR_INVAL (malformed, host bits set),
  * DW_ERR_RANGE (prefix above the family's width). */
 int dw_cidr_parse(const char *s, size_t len, struct dw_cidr *out);

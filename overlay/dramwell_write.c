@@ -37,8 +37,6 @@
  */
 #include "dramwell.h"
 
-#include <arpa/inet.h>
-
 #include <string.h>
 #include <sys/time.h>
 
@@ -115,23 +113,6 @@ dramwell_in_sessions(struct dramwell_info *di, struct berval *ndn)
 	       dramwell_dn_within(ndn, &di->di_session_nbase);
 }
 
-/* Is v an IPv4 or IPv6 address (no name)?  Copied, canonical, to out. */
-static int
-dramwell_ip_text(const struct berval *v, char *out, size_t outsz)
-{
-	unsigned char bin[sizeof(struct in6_addr)];
-	char buf[INET6_ADDRSTRLEN + 1];
-	int af;
-
-	if (v->bv_len == 0 || v->bv_len >= sizeof(buf))
-		return 0;
-	memcpy(buf, v->bv_val, v->bv_len);
-	buf[v->bv_len] = '\0';
-	af = strchr(buf, ':') != NULL ? AF_INET6 : AF_INET;
-	return inet_pton(af, buf, bin) == 1 &&
-	       inet_ntop(af, bin, out, (socklen_t)outsz) != NULL;
-}
-
 /*
  * A session entry's event: its target is the session's user
  * (dwSessionUser of e, when there is one), never the entry's DN, which
@@ -144,6 +125,7 @@ dramwell_session_event(Operation *op, struct dramwell_write_state *ws,
 {
 	AttributeDescription *ad = NULL;
 	const char *text = NULL;
+	struct dw_addr addr;
 	Attribute *a;
 
 	BER_BVZERO(&ws->ws_ev.ev_target);
@@ -159,8 +141,10 @@ dramwell_session_event(Operation *op, struct dramwell_write_state *ws,
 	if (e != NULL && dramwell_is_appender(op, ws->ws_di) &&
 	    slap_str2ad("dwClientAddress", &ad, &text) == LDAP_SUCCESS &&
 	    (a = attr_find(e->e_attrs, ad)) != NULL && a->a_numvals == 1 &&
-	    dramwell_ip_text(&a->a_vals[0], ws->ws_client,
-		sizeof(ws->ws_client)))
+	    dw_addr_parse(a->a_vals[0].bv_val, a->a_vals[0].bv_len, &addr) ==
+		DW_OK &&
+	    dw_addr_format(&addr, ws->ws_client, sizeof(ws->ws_client)) ==
+		DW_OK)
 		ws->ws_ev.ev_client = ws->ws_client;
 	ws->ws_audited = 1;
 	if (opening) {

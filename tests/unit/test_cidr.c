@@ -383,11 +383,45 @@ test_allowlist(void **state)
 	    DW_DENY);
 }
 
+/* dw_addr_format: canonical text, mapped IPv6 as IPv4, bounds. */
+static void
+test_addr_format(void **state)
+{
+	static const struct {
+		int		 line;
+		const char	*in, *out;
+	} t[] = {
+		ROW("192.0.2.7", "192.0.2.7"),
+		ROW("::ffff:10.0.0.5", "10.0.0.5"),
+		ROW("2001:DB8:0:0:0:0:0:7", "2001:db8::7"),
+		ROW("::1", "::1"),
+	};
+	struct dw_addr	a;
+	char		buf[64];
+	size_t		i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(dw_addr_parse(t[i].in, strlen(t[i].in), &a),
+		    DW_OK);
+		assert_int_equal(dw_addr_format(&a, buf, sizeof(buf)), DW_OK);
+		if (strcmp(buf, t[i].out) != 0)
+			fail_msg("row at line %d: %s", t[i].line, buf);
+	}
+	assert_int_equal(dw_addr_parse(S("192.0.2.7"), &a), DW_OK);
+	assert_int_equal(dw_addr_format(&a, buf, 9), DW_ERR_TOOLONG);
+	assert_int_equal(dw_addr_format(&a, buf, 10), DW_OK);
+	a.family = 12345;
+	assert_int_equal(dw_addr_format(&a, buf, sizeof(buf)), DW_ERR_INVAL);
+	assert_int_equal(dw_addr_format(NULL, buf, sizeof(buf)), DW_ERR_INVAL);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addr_parse),
+		cmocka_unit_test(test_addr_format),
 		cmocka_unit_test(test_cidr_parse),
 		cmocka_unit_test(test_v6_prefixes),
 		cmocka_unit_test(test_match),
