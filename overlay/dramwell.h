@@ -316,6 +316,10 @@ int dramwell_mfa_reset(
 int dramwell_op_extended(Operation *op, SlapReply *rs);
 /* Register the four extended operations (once, at initialize). */
 int dramwell_exop_register(void);
+/* Decode an extended operation's request value SEQUENCE { n OCTET
+ * STRINGs } and nothing more into out[] (pointing into in):
+ * LDAP_SUCCESS or LDAP_PROTOCOL_ERROR. */
+int dramwell_exop_strings(const struct berval *in, struct berval *out, int n);
 
 /* ---- dramwell_login.c / dramwell_mfa.c internals (login side) -------- */
 

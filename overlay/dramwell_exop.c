@@ -165,3 +165,32 @@ dramwell_exop_register(void)
 	}
 	return 0;
 }
+
+/* Decode SEQUENCE { n OCTET STRINGs } and nothing more into out[]. */
+int
+dramwell_exop_strings(const struct berval *in, struct berval *out, int n)
+{
+	BerElementBuffer berbuf;
+	BerElement *ber = (BerElement *)&berbuf;
+	struct berval bv;
+	ber_len_t len, left = 0;
+	int i;
+
+	if (in == NULL || in->bv_val == NULL || in->bv_len == 0)
+		return LDAP_PROTOCOL_ERROR;
+	bv = *in;
+	ber_init2(ber, &bv, 0);
+	if (ber_skip_tag(ber, &len) != LBER_SEQUENCE ||
+	    ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &left) != 0 ||
+	    left != len)
+		return LDAP_PROTOCOL_ERROR;
+	for (i = 0; i < n; i++) {
+		if (ber_peek_tag(ber, &len) != LBER_OCTETSTRING ||
+		    ber_scanf(ber, "m", &out[i]) == LBER_ERROR)
+			return LDAP_PROTOCOL_ERROR;
+	}
+	if (ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &left) != 0 ||
+	    left != 0)
+		return LDAP_PROTOCOL_ERROR;
+	return LDAP_SUCCESS;
+}

@@ -461,31 +461,15 @@ int
 dramwell_accept_decode(
     const struct berval *in, struct berval *token, struct berval *pw)
 {
-	BerElementBuffer berbuf;
-	BerElement *ber = (BerElement *)&berbuf;
-	struct berval bv, t = BER_BVNULL, p = BER_BVNULL;
-	ber_len_t len, left = 0;
+	struct berval v[2];
+	int rc;
 
-	if (in == NULL || in->bv_val == NULL || in->bv_len == 0)
-		return LDAP_PROTOCOL_ERROR;
-	bv = *in;
-	ber_init2(ber, &bv, 0);
-	if (ber_skip_tag(ber, &len) != LBER_SEQUENCE ||
-	    ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &left) != 0 ||
-	    left != len)
-		return LDAP_PROTOCOL_ERROR;
-	if (ber_peek_tag(ber, &len) != LBER_OCTETSTRING ||
-	    ber_scanf(ber, "m", &t) == LBER_ERROR)
-		return LDAP_PROTOCOL_ERROR;
-	if (ber_peek_tag(ber, &len) != LBER_OCTETSTRING ||
-	    ber_scanf(ber, "m", &p) == LBER_ERROR)
-		return LDAP_PROTOCOL_ERROR;
-	if (ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &left) != 0 ||
-	    left != 0)
-		return LDAP_PROTOCOL_ERROR;
-	*token = t;
-	*pw = p;
-	return LDAP_SUCCESS;
+	rc = dramwell_exop_strings(in, v, 2);
+	if (rc == LDAP_SUCCESS) {
+		*token = v[0];
+		*pw = v[1];
+	}
+	return rc;
 }
 
 /* What the lookup of a token hash found (o_tmpmemctx copies). */

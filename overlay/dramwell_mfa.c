@@ -263,35 +263,6 @@ dramwell_codes_rsp_drop(SlapReply *rs)
 
 /* --- requests ----------------------------------------------------------- */
 
-/* Decode SEQUENCE { n OCTET STRINGs } and nothing more into out[]. */
-static int
-dramwell_mfa_decode(const struct berval *in, struct berval *out, int n)
-{
-	BerElementBuffer berbuf;
-	BerElement *ber = (BerElement *)&berbuf;
-	struct berval bv;
-	ber_len_t len, left = 0;
-	int i;
-
-	if (in == NULL || in->bv_val == NULL || in->bv_len == 0)
-		return LDAP_PROTOCOL_ERROR;
-	bv = *in;
-	ber_init2(ber, &bv, 0);
-	if (ber_skip_tag(ber, &len) != LBER_SEQUENCE ||
-	    ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &left) != 0 ||
-	    left != len)
-		return LDAP_PROTOCOL_ERROR;
-	for (i = 0; i < n; i++) {
-		if (ber_peek_tag(ber, &len) != LBER_OCTETSTRING ||
-		    ber_scanf(ber, "m", &out[i]) == LBER_ERROR)
-			return LDAP_PROTOCOL_ERROR;
-	}
-	if (ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &left) != 0 ||
-	    left != 0)
-		return LDAP_PROTOCOL_ERROR;
-	return LDAP_SUCCESS;
-}
-
 /* The normalised DN of a request, strictly below the admin base. */
 static int
 dramwell_mfa_user(Operation *op, struct dramwell_info *di,
@@ -407,7 +378,7 @@ dramwell_mfa_enroll(
 		rc = r;
 		goto out;
 	}
-	if (dramwell_mfa_decode(op->ore_reqdata, req, 4) != LDAP_SUCCESS) {
+	if (dramwell_exop_strings(op->ore_reqdata, req, 4) != LDAP_SUCCESS) {
 		rc = LDAP_PROTOCOL_ERROR;
 		text = "malformed dwMfaEnroll request: SEQUENCE { user, "
 		       "password, secret, code } (OCTET STRINGs)";
@@ -717,7 +688,7 @@ dramwell_mfa_reset(
 		rc = r;
 		goto out;
 	}
-	if (dramwell_mfa_decode(op->ore_reqdata, req, 1) != LDAP_SUCCESS) {
+	if (dramwell_exop_strings(op->ore_reqdata, req, 1) != LDAP_SUCCESS) {
 		rc = LDAP_PROTOCOL_ERROR;
 		text = "malformed dwMfaReset request: SEQUENCE { user OCTET "
 		       "STRING }";
